@@ -1,0 +1,65 @@
+package domain
+
+import "time"
+
+// Body is a legal public body that may apply: a commune, an EPCI, a
+// département, a région, a syndicat…
+type Body struct {
+	ID          int64
+	Name        string
+	Kind        string // commune, epci, departement, region, syndicat, other
+	Departement string
+	INSEE       string
+	SIREN       string
+}
+
+// Edition is one year of the label, with its calendar in UTC (shown in
+// Europe/Paris). Historical editions may have no calendar.
+type Edition struct {
+	Year          int
+	Title         string
+	OpensAt       *time.Time
+	ClosesAt      *time.Time
+	CeremonyAt    *time.Time
+	CeremonyPlace string
+	PublishAt     *time.Time
+}
+
+// OpenAt reports whether applications are accepted at t.
+func (e *Edition) OpenAt(t time.Time) bool {
+	return e.OpensAt != nil && e.ClosesAt != nil && !t.Before(*e.OpensAt) && t.Before(*e.ClosesAt)
+}
+
+// Award is what a body received in one edition and track. An empty Award
+// means the sources confirm the label but not its level.
+type Award struct {
+	ID        int64
+	Year      int
+	Body      Body
+	Track     string // label or badge
+	Award     string // niveau-1…niveau-5, bronze, argent, or, badge, or ""
+	Mentions  []string
+	FirstTime *bool
+	SourceURL string
+}
+
+// News is an article of the public site.
+type News struct {
+	ID          int64
+	Slug        string
+	Title       string
+	Summary     string
+	Body        string
+	PublishedAt time.Time
+}
+
+// Event is an entry of the agenda.
+type Event struct {
+	ID          int64
+	Title       string
+	StartsAt    time.Time
+	EndsAt      time.Time
+	Place       string
+	OnlineURL   string
+	Description string
+}

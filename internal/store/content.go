@@ -1,0 +1,201 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"tnl/internal/domain"
+)
+
+// utcPtr normalises an optional time for writing.
+func utcPtr(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
+
+// FindOrCreateBody returns the body with this name, kind and département,
+// creating it when it does not exist yet.
+func (db *DB) FindOrCreateBody(ctx context.Context, b *domain.Body) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `SELECT id FROM bodies WHERE name = $1 AND kind = $2 AND departement = $3`,
+			b.Name, b.Kind, b.Departement).Scan(&b.ID)
+		if err != sql.ErrNoRows {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `
+			INSERT INTO bodies (name, kind, departement, insee, siren, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+			b.Name, b.Kind, b.Departement, b.INSEE, b.SIREN, db.now()).Scan(&b.ID)
+	})
+}
+
+// SaveEdition creates or replaces an edition's calendar.
+func (db *DB) SaveEdition(ctx context.Context, e *domain.Edition) error {
+	_, err := db.sql.ExecContext(ctx, `
+		INSERT INTO editions (year, title, opens_at, closes_at, ceremony_at, ceremony_place, publish_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (year) DO UPDATE SET title = excluded.title, opens_at = excluded.opens_at,
+			closes_at = excluded.closes_at, ceremony_at = excluded.ceremony_at,
+			ceremony_place = excluded.ceremony_place, publish_at = excluded.publish_at`,
+		e.Year, e.Title, utcPtr(e.OpensAt), utcPtr(e.ClosesAt), utcPtr(e.CeremonyAt), e.CeremonyPlace, utcPtr(e.PublishAt))
+	return translate(err)
+}
+
+// LatestEdition returns the edition with the highest year, the one the
+// public site announces.
+func (db *DB) LatestEdition(ctx context.Context) (*domain.Edition, error) {
+	var e domain.Edition
+	var opens, closes, ceremony, publish sql.NullTime
+	err := db.sql.QueryRowContext(ctx, `
+		SELECT year, title, opens_at, closes_at, ceremony_at, ceremony_place, publish_at
+		FROM editions ORDER BY year DESC LIMIT 1`).
+		Scan(&e.Year, &e.Title, &opens, &closes, &ceremony, &e.CeremonyPlace, &publish)
+	if err != nil {
+		return nil, notFound(err, "Aucune édition.")
+	}
+	e.OpensAt, e.ClosesAt, e.CeremonyAt, e.PublishAt = nullTime(opens), nullTime(closes), nullTime(ceremony), nullTime(publish)
+	return &e, nil
+}
+
+// AddAward records an award of a published edition.
+func (db *DB) AddAward(ctx context.Context, a *domain.Award) error {
+	var first sql.NullBool
+	if a.FirstTime != nil {
+		first = sql.NullBool{Bool: *a.FirstTime, Valid: true}
+	}
+	return translate(db.sql.QueryRowContext(ctx, `
+		INSERT INTO awards (year, body_id, track, award, mentions, first_time, source_url)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		a.Year, a.Body.ID, a.Track, a.Award, strings.Join(a.Mentions, ";"), first, a.SourceURL).Scan(&a.ID))
+}
+
+// AwardYears lists the years that have published awards, newest first.
+// Awards of an edition whose publication time is still ahead are left out.
+func (db *DB) AwardYears(ctx context.Context) ([]int, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT DISTINCT a.year FROM awards a JOIN editions e ON e.year = a.year
+		WHERE e.publish_at IS NULL OR e.publish_at <= $1 ORDER BY a.year DESC`, db.now())
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []int
+	for rows.Next() {
+		var y int
+		if err := rows.Scan(&y); err != nil {
+			return nil, err
+		}
+		out = append(out, y)
+	}
+	return out, rows.Err()
+}
+
+// PublishedAwards returns the awards of one year, by name, once the edition's
+// publication time has passed; nothing before.
+func (db *DB) PublishedAwards(ctx context.Context, year int) ([]domain.Award, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT a.id, a.year, a.track, a.award, a.mentions, a.first_time, a.source_url,
+		       b.id, b.name, b.kind, b.departement, b.insee, b.siren
+		FROM awards a JOIN bodies b ON b.id = a.body_id JOIN editions e ON e.year = a.year
+		WHERE a.year = $1 AND (e.publish_at IS NULL OR e.publish_at <= $2)
+		ORDER BY b.name, a.track`, year, db.now())
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []domain.Award
+	for rows.Next() {
+		var a domain.Award
+		var mentions string
+		var first sql.NullBool
+		if err := rows.Scan(&a.ID, &a.Year, &a.Track, &a.Award, &mentions, &first, &a.SourceURL,
+			&a.Body.ID, &a.Body.Name, &a.Body.Kind, &a.Body.Departement, &a.Body.INSEE, &a.Body.SIREN); err != nil {
+			return nil, err
+		}
+		if mentions != "" {
+			a.Mentions = strings.Split(mentions, ";")
+		}
+		if first.Valid {
+			a.FirstTime = &first.Bool
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// CreateNews adds an article.
+func (db *DB) CreateNews(ctx context.Context, n *domain.News) error {
+	return translate(db.sql.QueryRowContext(ctx, `
+		INSERT INTO news (slug, title, summary, body, published_at) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+		n.Slug, n.Title, n.Summary, n.Body, n.PublishedAt.UTC().Truncate(time.Microsecond)).Scan(&n.ID))
+}
+
+const newsColumns = `id, slug, title, summary, body, published_at`
+
+func scanNews(row interface{ Scan(...any) error }) (*domain.News, error) {
+	var n domain.News
+	if err := row.Scan(&n.ID, &n.Slug, &n.Title, &n.Summary, &n.Body, &n.PublishedAt); err != nil {
+		return nil, err
+	}
+	n.PublishedAt = n.PublishedAt.UTC()
+	return &n, nil
+}
+
+// LatestNews returns the newest published articles.
+func (db *DB) LatestNews(ctx context.Context, limit int) ([]*domain.News, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+newsColumns+` FROM news WHERE published_at <= $1
+		ORDER BY published_at DESC LIMIT $2`, db.now(), limit)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []*domain.News
+	for rows.Next() {
+		n, err := scanNews(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// FindNews returns a published article by its slug.
+func (db *DB) FindNews(ctx context.Context, slug string) (*domain.News, error) {
+	n, err := scanNews(db.sql.QueryRowContext(ctx, `SELECT `+newsColumns+` FROM news WHERE slug = $1 AND published_at <= $2`, slug, db.now()))
+	return n, notFound(err, "Article introuvable.")
+}
+
+// CreateEvent adds an agenda entry.
+func (db *DB) CreateEvent(ctx context.Context, e *domain.Event) error {
+	return translate(db.sql.QueryRowContext(ctx, `
+		INSERT INTO events (title, starts_at, ends_at, place, online_url, description)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		e.Title, e.StartsAt.UTC().Truncate(time.Microsecond), e.EndsAt.UTC().Truncate(time.Microsecond),
+		e.Place, e.OnlineURL, e.Description).Scan(&e.ID))
+}
+
+// UpcomingEvents returns the events that have not ended yet, soonest first.
+func (db *DB) UpcomingEvents(ctx context.Context, limit int) ([]*domain.Event, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT id, title, starts_at, ends_at, place, online_url, description FROM events
+		WHERE ends_at > $1 ORDER BY starts_at LIMIT $2`, db.now(), limit)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []*domain.Event
+	for rows.Next() {
+		var e domain.Event
+		if err := rows.Scan(&e.ID, &e.Title, &e.StartsAt, &e.EndsAt, &e.Place, &e.OnlineURL, &e.Description); err != nil {
+			return nil, err
+		}
+		e.StartsAt, e.EndsAt = e.StartsAt.UTC(), e.EndsAt.UTC()
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
