@@ -78,7 +78,7 @@ func (c Config) Validate() error {
 	}
 	if c.SMTPURL != "" {
 		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("TNL_SMTP_URL %q is not an smtp:// URL", c.SMTPURL))
+			errs = append(errs, errors.New("TNL_SMTP_URL is not an smtp:// or smtps:// URL with a host"))
 		}
 	}
 	return errors.Join(errs...)

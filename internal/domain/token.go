@@ -1,6 +1,10 @@
 package domain
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
 
 // TokenPurpose says what an emailed single-use link is for.
 type TokenPurpose string
@@ -31,4 +35,10 @@ type Token struct {
 	UserID    int64
 	Purpose   TokenPurpose
 	ExpiresAt time.Time
+}
+
+// HashToken is how an emailed secret is stored and looked up.
+func HashToken(secret string) string {
+	sum := sha256.Sum256([]byte(secret))
+	return hex.EncodeToString(sum[:])
 }

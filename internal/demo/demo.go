@@ -1,0 +1,194 @@
+// Package demo fills an empty database with what a visitor needs to see tnl
+// working: accounts of every role, the real historical palmarès, an edition
+// open for applications, news and events.
+package demo
+
+import (
+	"context"
+	_ "embed"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"tnl/internal/domain"
+	"tnl/internal/store"
+)
+
+// palmares is the list of laureates found in public sources since 2016, one
+// row per year and body, with the address of each source. It is partial:
+// admins complete it.
+//
+//go:embed tnl-palmares.csv
+var palmares string
+
+// Account is a demo account to print for the person who started the demo.
+type Account struct {
+	Email string
+	Role  domain.Role
+}
+
+// Accounts lists the demo accounts, in the order they are printed.
+func Accounts() []Account {
+	out := []Account{{"admin@example.org", domain.RoleAdmin}}
+	for i := 1; i <= 4; i++ {
+		out = append(out, Account{fmt.Sprintf("jure%d@example.org", i), domain.RoleJury})
+	}
+	for i := 1; i <= 3; i++ {
+		out = append(out, Account{fmt.Sprintf("candidat%d@example.org", i), domain.RoleApplicant})
+	}
+	return out
+}
+
+// Load writes the demo data. The database must hold no account: the demo
+// never mixes with real data.
+func Load(ctx context.Context, db *store.DB, password string, now time.Time) error {
+	n, err := db.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return fmt.Errorf("the database already holds %d accounts; the demo loads only into an empty database", n)
+	}
+	hash := domain.HashPassword(password)
+	verified := now.UTC()
+	for _, a := range Accounts() {
+		u := &domain.User{Email: a.Email, PasswordHash: hash, Role: a.Role, EmailVerifiedAt: &verified}
+		if err := db.CreateUser(ctx, u, domain.Actor{Label: "demo"}); err != nil {
+			return err
+		}
+	}
+	if err := LoadPalmares(ctx, db); err != nil {
+		return err
+	}
+	if err := loadCurrentEdition(ctx, db, now); err != nil {
+		return err
+	}
+	if err := loadNews(ctx, db, now); err != nil {
+		return err
+	}
+	return loadEvents(ctx, db, now)
+}
+
+// LoadPalmares imports the historical laureates: one edition per year, one
+// body per name, one award per row.
+func LoadPalmares(ctx context.Context, db *store.DB) error {
+	rows, err := csv.NewReader(strings.NewReader(palmares)).ReadAll()
+	if err != nil {
+		return fmt.Errorf("reading the palmarès: %w", err)
+	}
+	seen := map[int]bool{}
+	for i, row := range rows[1:] {
+		a, err := parseAward(row)
+		if err != nil {
+			return fmt.Errorf("palmarès line %d: %w", i+2, err)
+		}
+		if !seen[a.Year] {
+			seen[a.Year] = true
+			if err := db.SaveEdition(ctx, &domain.Edition{Year: a.Year, Title: fmt.Sprintf("Édition %d", a.Year)}); err != nil {
+				return err
+			}
+		}
+		if err := db.FindOrCreateBody(ctx, &a.Body); err != nil {
+			return err
+		}
+		if err := db.AddAward(ctx, a); err != nil {
+			return fmt.Errorf("palmarès line %d: %w", i+2, err)
+		}
+	}
+	return nil
+}
+
+// parseAward reads one row: year,name,kind,departement,award,mentions,first_time,source_url.
+func parseAward(row []string) (*domain.Award, error) {
+	if len(row) != 8 {
+		return nil, fmt.Errorf("%d fields, want 8", len(row))
+	}
+	year, err := strconv.Atoi(row[0])
+	if err != nil {
+		return nil, fmt.Errorf("year %q: %w", row[0], err)
+	}
+	a := &domain.Award{
+		Year: year, Body: domain.Body{Name: row[1], Kind: row[2], Departement: row[3]},
+		Track: "label", Award: row[4], SourceURL: row[7],
+	}
+	if a.Award == "badge" {
+		a.Track = "badge"
+	}
+	if row[5] != "" {
+		a.Mentions = strings.Split(row[5], ";")
+	}
+	switch row[6] {
+	case "yes", "no":
+		first := row[6] == "yes"
+		a.FirstTime = &first
+	}
+	return a, nil
+}
+
+// loadCurrentEdition opens this year's edition: applications opened six
+// weeks ago and close in a month, at 23:59 Paris time.
+func loadCurrentEdition(ctx context.Context, db *store.DB, now time.Time) error {
+	paris, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return err
+	}
+	p := now.In(paris)
+	opens := time.Date(p.Year(), p.Month(), p.Day(), 9, 0, 0, 0, paris).AddDate(0, 0, -45)
+	d := p.AddDate(0, 0, 30)
+	closes := time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 0, 0, paris)
+	c := closes.AddDate(0, 0, 21)
+	ceremony := time.Date(c.Year(), c.Month(), c.Day(), 17, 0, 0, 0, paris)
+	publish := ceremony.Add(time.Hour)
+	return db.SaveEdition(ctx, &domain.Edition{
+		Year: p.Year(), Title: fmt.Sprintf("Édition %d", p.Year()),
+		OpensAt: &opens, ClosesAt: &closes, CeremonyAt: &ceremony, CeremonyPlace: "Paris", PublishAt: &publish,
+	})
+}
+
+func loadNews(ctx context.Context, db *store.DB, now time.Time) error {
+	year := now.Year()
+	items := []domain.News{
+		{Slug: fmt.Sprintf("candidatures-%d-ouvertes", year), Title: fmt.Sprintf("Les candidatures %d sont ouvertes", year),
+			Summary: "Communes, intercommunalités, départements, régions et syndicats peuvent candidater au label jusqu'à la date limite indiquée en page d'accueil.",
+			Body:    "La candidature est gratuite et ne demande aucune adhésion.\n\nLe questionnaire couvre cinq domaines : stratégie et mutualisation ; interopérabilité, accessibilité et bonnes pratiques ; logiciels et systèmes libres ; communication et écosystème ; ouverture des données publiques.\n\nCréez un compte, rattachez-le à votre collectivité et préparez vos réponses à plusieurs : le brouillon reste modifiable jusqu'à la date limite.",
+			PublishedAt: now.AddDate(0, 0, -40)},
+		{Slug: "palmares-2025", Title: "Palmarès 2025 : le label et le badge",
+			Summary: "L'édition 2025 a inauguré deux parcours : un badge pour les petites collectivités et le label en trois niveaux, Bronze, Argent et Or.",
+			Body:    "Le badge, obtenu à partir d'un questionnaire simplifié de dix questions, permet aux petites collectivités de signaler leur engagement.\n\nLe label est désormais décerné en trois niveaux : Bronze, Argent et Or. Des mentions spéciales distinguent aussi la meilleure première candidature, la mutualisation, la sobriété numérique, la promotion et la sensibilisation.",
+			PublishedAt: now.AddDate(0, 0, -300)},
+		{Slug: "dix-ans-du-label", Title: "Dix éditions du label",
+			Summary: "Depuis 2016, près de quatre-vingts collectivités ont été labellisées, de villages de quelques centaines d'habitants à de grandes métropoles.",
+			Body:    "Le label est millésimé et renouvelable : beaucoup de lauréats candidatent chaque année, et suivre leurs progrès d'une édition à l'autre fait partie de son intérêt.\n\nLe palmarès de chaque édition est consultable sur ce site.",
+			PublishedAt: now.AddDate(0, 0, -10)},
+	}
+	for i := range items {
+		if err := db.CreateNews(ctx, &items[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func loadEvents(ctx context.Context, db *store.DB, now time.Time) error {
+	paris, _ := time.LoadLocation("Europe/Paris")
+	at := func(days, hour int) time.Time {
+		d := now.In(paris).AddDate(0, 0, days)
+		return time.Date(d.Year(), d.Month(), d.Day(), hour, 0, 0, 0, paris)
+	}
+	items := []domain.Event{
+		{Title: "Webinaire : préparer sa candidature au label", StartsAt: at(7, 11), EndsAt: at(7, 12),
+			OnlineURL: "https://visio.example.org/tnl-candidature", Description: "Une heure pour parcourir le questionnaire et poser vos questions à l'équipe du label."},
+		{Title: "Atelier : publier ses données ouvertes", StartsAt: at(14, 14), EndsAt: at(14, 17),
+			Place: "Montpellier", Description: "Atelier pratique pour les agents chargés de l'ouverture des données."},
+		{Title: "Cérémonie de remise du label", StartsAt: at(51, 17), EndsAt: at(51, 19),
+			Place: "Paris", Description: "Annonce des résultats et remise des trophées."},
+	}
+	for i := range items {
+		if err := db.CreateEvent(ctx, &items[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}

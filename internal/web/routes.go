@@ -1,0 +1,103 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"tnl/internal/domain"
+)
+
+// access says who may use a route.
+type access int
+
+const (
+	public    access = iota // everyone
+	signedIn                // any active account
+	adminOnly               // the organiser's staff
+)
+
+// route is one line of the site map.
+type route struct {
+	method, pattern string
+	access          access
+	handler         http.HandlerFunc
+}
+
+// routes is the whole site map, grouped by who may use it. Tests walk this
+// table, so a route added here is checked for headers and access rules.
+func (s *Server) routes() []route {
+	return []route{
+		// Public site.
+		{"GET", "/{$}", public, s.home},
+		{"GET", "/actualites/{slug}", public, s.newsShow},
+		{"GET", "/palmares", public, s.palmaresIndex},
+		{"GET", "/palmares/{year}", public, s.palmaresShow},
+		{"GET", "/mentions-legales", public, s.staticPage("legal")},
+		{"GET", "/confidentialite", public, s.staticPage("privacy")},
+		{"GET", "/accessibilite", public, s.staticPage("accessibility")},
+		{"POST", "/langue", public, s.languageUpdate},
+		{"GET", "/static/{file}", public, s.static},
+		{"GET", "/healthz", public, s.healthz},
+
+		// Accounts.
+		{"GET", "/inscription", public, s.signupShow},
+		{"POST", "/inscription", public, s.signupCreate},
+		{"GET", "/inscription/confirmer", public, s.verifyShow},
+		{"POST", "/inscription/confirmer", public, s.verifyUpdate},
+		{"GET", "/connexion", public, s.loginShow},
+		{"POST", "/connexion", public, s.loginCreate},
+		{"GET", "/connexion/lien", public, s.magicLinkShow},
+		{"POST", "/connexion/lien", public, s.magicLinkCreate},
+		{"GET", "/connexion/lien/utiliser", public, s.magicLoginShow},
+		{"POST", "/connexion/lien/utiliser", public, s.magicLoginCreate},
+		{"GET", "/mot-de-passe/oubli", public, s.resetRequestShow},
+		{"POST", "/mot-de-passe/oubli", public, s.resetRequestCreate},
+		{"GET", "/mot-de-passe/nouveau", public, s.resetShow},
+		{"POST", "/mot-de-passe/nouveau", public, s.resetUpdate},
+		{"POST", "/deconnexion", signedIn, s.logout},
+		{"GET", "/compte", signedIn, s.accountShow},
+
+		// Administration.
+		{"GET", "/admin", adminOnly, s.adminHome},
+		{"GET", "/admin/utilisateurs", adminOnly, s.adminUsers},
+		{"POST", "/admin/utilisateurs/{id}/role", adminOnly, s.adminUserRole},
+		{"POST", "/admin/utilisateurs/{id}/desactiver", adminOnly, s.adminUserDeactivate},
+		{"POST", "/admin/utilisateurs/{id}/reactiver", adminOnly, s.adminUserReactivate},
+		{"GET", "/admin/courriels", adminOnly, s.adminOutbox},
+		{"GET", "/admin/courriels/{id}", adminOnly, s.adminOutboxShow},
+		{"GET", "/admin/journal", adminOnly, s.adminAudit},
+	}
+}
+
+// guard enforces a route's access rule before its handler runs: anonymous
+// visitors are sent to the sign-in page, other roles get 403.
+func (s *Server) guard(rt route) http.Handler {
+	if rt.access == public {
+		return rt.handler
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u := currentUser(r)
+		if u == nil {
+			to := "/connexion"
+			if r.Method == http.MethodGet {
+				to += "?suite=" + url.QueryEscape(r.URL.RequestURI())
+			}
+			http.Redirect(w, r, to, http.StatusSeeOther)
+			return
+		}
+		if rt.access == adminOnly && u.Role != domain.RoleAdmin {
+			s.errorPage(w, r, http.StatusForbidden)
+			return
+		}
+		rt.handler(w, r)
+	})
+}
+
+// localPath keeps a "come back to" address only if it stays on this site.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return ""
+	}
+	return p
+}
