@@ -151,16 +151,16 @@ func loadNews(ctx context.Context, db *store.DB, now time.Time) error {
 	year := now.Year()
 	items := []domain.News{
 		{Slug: fmt.Sprintf("candidatures-%d-ouvertes", year), Title: fmt.Sprintf("Les candidatures %d sont ouvertes", year),
-			Summary: "Communes, intercommunalités, départements, régions et syndicats peuvent candidater au label jusqu'à la date limite indiquée en page d'accueil.",
-			Body:    "La candidature est gratuite et ne demande aucune adhésion.\n\nLe questionnaire couvre cinq domaines : stratégie et mutualisation ; interopérabilité, accessibilité et bonnes pratiques ; logiciels et systèmes libres ; communication et écosystème ; ouverture des données publiques.\n\nCréez un compte, rattachez-le à votre collectivité et préparez vos réponses à plusieurs : le brouillon reste modifiable jusqu'à la date limite.",
+			Summary:     "Communes, intercommunalités, départements, régions et syndicats peuvent candidater au label jusqu'à la date limite indiquée en page d'accueil.",
+			Body:        "La candidature est gratuite et ne demande aucune adhésion.\n\nLe questionnaire couvre cinq domaines : stratégie et mutualisation ; interopérabilité, accessibilité et bonnes pratiques ; logiciels et systèmes libres ; communication et écosystème ; ouverture des données publiques.\n\nCréez un compte, rattachez-le à votre collectivité et préparez vos réponses à plusieurs : le brouillon reste modifiable jusqu'à la date limite.",
 			PublishedAt: now.AddDate(0, 0, -40)},
 		{Slug: "palmares-2025", Title: "Palmarès 2025 : le label et le badge",
-			Summary: "L'édition 2025 a inauguré deux parcours : un badge pour les petites collectivités et le label en trois niveaux, Bronze, Argent et Or.",
-			Body:    "Le badge, obtenu à partir d'un questionnaire simplifié de dix questions, permet aux petites collectivités de signaler leur engagement.\n\nLe label est désormais décerné en trois niveaux : Bronze, Argent et Or. Des mentions spéciales distinguent aussi la meilleure première candidature, la mutualisation, la sobriété numérique, la promotion et la sensibilisation.",
+			Summary:     "L'édition 2025 a inauguré deux parcours : un badge pour les petites collectivités et le label en trois niveaux, Bronze, Argent et Or.",
+			Body:        "Le badge, obtenu à partir d'un questionnaire simplifié de dix questions, permet aux petites collectivités de signaler leur engagement.\n\nLe label est désormais décerné en trois niveaux : Bronze, Argent et Or. Des mentions spéciales distinguent aussi la meilleure première candidature, la mutualisation, la sobriété numérique, la promotion et la sensibilisation.",
 			PublishedAt: now.AddDate(0, 0, -300)},
 		{Slug: "dix-ans-du-label", Title: "Dix éditions du label",
-			Summary: "Depuis 2016, près de quatre-vingts collectivités ont été labellisées, de villages de quelques centaines d'habitants à de grandes métropoles.",
-			Body:    "Le label est millésimé et renouvelable : beaucoup de lauréats candidatent chaque année, et suivre leurs progrès d'une édition à l'autre fait partie de son intérêt.\n\nLe palmarès de chaque édition est consultable sur ce site.",
+			Summary:     "Depuis 2016, près de quatre-vingts collectivités ont été labellisées, de villages de quelques centaines d'habitants à de grandes métropoles.",
+			Body:        "Le label est millésimé et renouvelable : beaucoup de lauréats candidatent chaque année, et suivre leurs progrès d'une édition à l'autre fait partie de son intérêt.\n\nLe palmarès de chaque édition est consultable sur ce site.",
 			PublishedAt: now.AddDate(0, 0, -10)},
 	}
 	for i := range items {

@@ -66,7 +66,9 @@ func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) 
 	}
 }
 
-func (s *Server) notFound(w http.ResponseWriter, r *http.Request) { s.errorPage(w, r, http.StatusNotFound) }
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	s.errorPage(w, r, http.StatusNotFound)
+}
 
 // setRetryAfter tells a throttled client when to come back, in whole seconds.
 func setRetryAfter(w http.ResponseWriter, d time.Duration) {

@@ -10,13 +10,13 @@ import (
 
 type homePage struct {
 	page
-	Edition  *domain.Edition
-	Open     bool
-	Closed   bool
-	News     []*domain.News
-	Events   []*domain.Event
-	Year     int
-	Awards   []domain.Award
+	Edition *domain.Edition
+	Open    bool
+	Closed  bool
+	News    []*domain.News
+	Events  []*domain.Event
+	Year    int
+	Awards  []domain.Award
 }
 
 // home shows the call to apply computed from the latest edition's calendar,
