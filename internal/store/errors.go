@@ -37,6 +37,8 @@ func translate(err error) error {
 			return &domain.Error{Code: domain.ECONFLICT, Message: "Cet élément existe déjà."}
 		case "23503":
 			return &domain.Error{Code: domain.EINVALID, Message: "Cet élément fait référence à un élément inconnu."}
+		case "22021", "22P05": // a NUL byte or an invalid character in text
+			return &domain.Error{Code: domain.EINVALID, Message: "Ce texte contient un caractère invalide."}
 		}
 	}
 	return err

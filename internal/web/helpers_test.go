@@ -13,4 +13,6 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func newRecorder() *httptest.ResponseRecorder { return httptest.NewRecorder() }
 
-func mustRequest(method, target string) *http.Request { return httptest.NewRequest(method, target, nil) }
+func mustRequest(method, target string) *http.Request {
+	return httptest.NewRequest(method, target, nil)
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"regexp"
 	"strconv"
 
 	"tnl/internal/domain"
@@ -59,8 +60,17 @@ type newsPage struct {
 	News *domain.News
 }
 
+// slugPattern is the shape of every slug we generate; anything else cannot
+// exist and is answered 404 without asking the database.
+var slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
 func (s *Server) newsShow(w http.ResponseWriter, r *http.Request) {
-	n, err := s.db.FindNews(r.Context(), r.PathValue("slug"))
+	slug := r.PathValue("slug")
+	if !slugPattern.MatchString(slug) {
+		s.notFound(w, r)
+		return
+	}
+	n, err := s.db.FindNews(r.Context(), slug)
 	if err != nil {
 		s.fail(w, r, err)
 		return
