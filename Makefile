@@ -16,7 +16,7 @@ test:
 
 # The same tests on a throwaway PostgreSQL server (Debian's pg_virtualenv).
 test-pg:
-	pg_virtualenv sh -c 'TNL_TEST_POSTGRES="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE?sslmode=disable" $(MAKE) test'
+	pg_virtualenv -t sh -c 'TNL_TEST_POSTGRES="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE?sslmode=disable" $(MAKE) test'
 
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: the files above need formatting"; exit 1; }

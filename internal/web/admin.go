@@ -17,7 +17,7 @@ func actor(r *http.Request) domain.Actor {
 
 type adminHomePage struct {
 	page
-	Counts       map[domain.Role]int
+	Counts       map[string]int // by role
 	PendingMails int
 	AuditBroken  int64
 }
@@ -28,9 +28,9 @@ func (s *Server) adminHome(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	p := &adminHomePage{page: page{Title: "admin.title"}, Counts: map[domain.Role]int{}}
+	p := &adminHomePage{page: page{Title: "admin.title"}, Counts: map[string]int{}}
 	for _, u := range users {
-		p.Counts[u.Role]++
+		p.Counts[string(u.Role)]++
 	}
 	pending, err := s.db.ListMail(r.Context(), true, 1000)
 	if err != nil {

@@ -1,0 +1,43 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"tnl/internal/store"
+	"tnl/internal/store/storetest"
+)
+
+func TestLoad(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+		db.Now = func() time.Time { return now }
+		if err := Load(ctx, db, "mot de passe de démo", now); err != nil {
+			t.Fatal(err)
+		}
+		years, err := db.AwardYears(ctx)
+		if err != nil || len(years) != 10 || years[0] != 2025 || years[9] != 2016 {
+			t.Fatalf("years %v %v", years, err)
+		}
+		total := 0
+		for _, y := range years {
+			awards, _ := db.PublishedAwards(ctx, y)
+			total += len(awards)
+		}
+		if total != 68 {
+			t.Fatalf("%d awards loaded, the file has 68 rows", total)
+		}
+		e, err := db.LatestEdition(ctx)
+		if err != nil || e.Year != 2026 || !e.OpenAt(now) {
+			t.Fatalf("current edition %+v %v", e, err)
+		}
+		if n, _ := db.CountUsers(ctx); n != len(Accounts()) {
+			t.Fatalf("%d accounts", n)
+		}
+		if err := Load(ctx, db, "x", now); err == nil {
+			t.Fatal("the demo must refuse a database that holds accounts")
+		}
+	})
+}
