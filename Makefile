@@ -3,7 +3,7 @@
 # SQLite and on PostgreSQL.
 GO ?= go
 
-.PHONY: build test test-pg lint demo
+.PHONY: build test test-pg test-browser bench lint demo
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/tnl ./cmd/tnl
@@ -17,6 +17,18 @@ test:
 # The same tests on a throwaway PostgreSQL server (Debian's pg_virtualenv).
 test-pg:
 	pg_virtualenv -t sh -c 'TNL_TEST_POSTGRES="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/$$PGDATABASE?sslmode=disable" $(MAKE) test'
+
+# Browser tests in Debian's Chromium (playwright-core + axe-core): every page
+# of every role, accessibility, weight, reflow, no-JavaScript, keyboard.
+# Needs: apt-get install chromium; npm ci.
+test-browser:
+	./scripts/test-browser.sh
+
+# Go benchmarks of hot paths, then a load run of tnl against a static
+# baseline with wrk (apt-get install wrk); writes BENCHMARKS.md.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+	$(GO) run ./bench/load
 
 lint:
 	@test -z "$$(gofmt -l .)" || { gofmt -l .; echo "gofmt: the files above need formatting"; exit 1; }
