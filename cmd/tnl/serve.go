@@ -24,25 +24,26 @@ import (
 // SIGTERM.
 const shutdownGrace = 10 * time.Second
 
-// openStore opens and migrates the database named by the configuration.
-func openStore(ctx context.Context, cfg config.Config) (*store.DB, error) {
+// openConfigured loads the configuration of a command and opens its
+// database, migrated: every command works on an up-to-date schema.
+func openConfigured(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer) (config.Config, *store.DB, error) {
+	cfg, err := config.Load(name, args, getenv, stderr)
+	if err != nil {
+		return cfg, nil, err
+	}
 	db, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
-		return nil, err
+		return cfg, nil, err
 	}
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
-		return nil, err
+		return cfg, nil, err
 	}
-	return db, nil
+	return cfg, db, nil
 }
 
 func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	cfg, err := config.Load("migrate", args, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg)
+	_, db, err := openConfigured(ctx, "migrate", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
@@ -54,15 +55,11 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 // serve runs the site until ctx is cancelled; withDemo first loads the demo
 // data into an empty database.
 func serve(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, withDemo bool) error {
-	cfg, err := config.Load("serve", args, getenv, stderr)
+	cfg, db, err := openConfigured(ctx, "serve", args, getenv, stderr)
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
-	db, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
 	defer db.Close()
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return fmt.Errorf("creating the data folder: %w", err)

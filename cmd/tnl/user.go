@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"tnl/internal/config"
 	"tnl/internal/domain"
 )
 
@@ -44,11 +43,7 @@ func user(ctx context.Context, args []string, getenv func(string) string, stdin 
 	if *database != "" {
 		cfgArgs = []string{"-database", *database}
 	}
-	cfg, err := config.Load("user", cfgArgs, getenv, stderr)
-	if err != nil {
-		return err
-	}
-	db, err := openStore(ctx, cfg)
+	_, db, err := openConfigured(ctx, "user", cfgArgs, getenv, stderr)
 	if err != nil {
 		return err
 	}
