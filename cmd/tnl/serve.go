@@ -14,6 +14,7 @@ import (
 
 	"tnl/internal/config"
 	"tnl/internal/demo"
+	"tnl/internal/directory"
 	"tnl/internal/domain"
 	"tnl/internal/mail"
 	"tnl/internal/store"
@@ -25,7 +26,8 @@ import (
 const shutdownGrace = 10 * time.Second
 
 // openConfigured loads the configuration of a command and opens its
-// database, migrated: every command works on an up-to-date schema.
+// database, migrated and holding the embedded directory: every command works
+// on an up-to-date schema and the current list of bodies.
 func openConfigured(ctx context.Context, name string, args []string, getenv func(string) string, stderr io.Writer) (config.Config, *store.DB, error) {
 	cfg, err := config.Load(name, args, getenv, stderr)
 	if err != nil {
@@ -38,6 +40,10 @@ func openConfigured(ctx context.Context, name string, args []string, getenv func
 	if err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return cfg, nil, err
+	}
+	if err := directory.Ensure(ctx, db); err != nil {
+		db.Close()
+		return cfg, nil, fmt.Errorf("loading the official directory: %w", err)
 	}
 	return cfg, db, nil
 }

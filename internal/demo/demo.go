@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"tnl/internal/directory"
 	"tnl/internal/domain"
 	"tnl/internal/store"
 )
@@ -51,6 +52,9 @@ func Load(ctx context.Context, db *store.DB, password string, now time.Time) err
 	if n > 0 {
 		return fmt.Errorf("the database already holds %d accounts; the demo loads only into an empty database", n)
 	}
+	if err := directory.Ensure(ctx, db); err != nil {
+		return err
+	}
 	hash := domain.HashPassword(password)
 	verified := now.UTC()
 	for _, a := range Accounts() {
@@ -72,11 +76,20 @@ func Load(ctx context.Context, db *store.DB, password string, now time.Time) err
 }
 
 // LoadPalmares imports the historical laureates: one edition per year, one
-// body per name, one award per row.
+// award per row, each linked to its directory body when the match is
+// unambiguous (name, kind and département), else to a body of its own that
+// an admin links by hand.
 func LoadPalmares(ctx context.Context, db *store.DB) error {
 	rows, err := csv.NewReader(strings.NewReader(palmares)).ReadAll()
 	if err != nil {
 		return fmt.Errorf("reading the palmarès: %w", err)
+	}
+	if err := directory.Ensure(ctx, db); err != nil {
+		return err
+	}
+	dir, err := directory.Load()
+	if err != nil {
+		return err
 	}
 	seen := map[int]bool{}
 	for i, row := range rows[1:] {
@@ -90,14 +103,28 @@ func LoadPalmares(ctx context.Context, db *store.DB) error {
 				return err
 			}
 		}
-		if err := db.FindOrCreateBody(ctx, &a.Body); err != nil {
-			return err
+		if err := linkLaureate(ctx, db, dir, a); err != nil {
+			return fmt.Errorf("palmarès line %d: %w", i+2, err)
 		}
 		if err := db.AddAward(ctx, a); err != nil {
 			return fmt.Errorf("palmarès line %d: %w", i+2, err)
 		}
 	}
 	return nil
+}
+
+// linkLaureate sets the body of a historical award.
+func linkLaureate(ctx context.Context, db *store.DB, dir *directory.Directory, a *domain.Award) error {
+	if match := dir.MatchHistorical(a.Body.Name, a.Body.Kind, a.Body.Departement); match != nil {
+		b, err := db.FindBodyByKey(ctx, match.Key())
+		if err != nil {
+			return err
+		}
+		a.Body = *b
+		return nil
+	}
+	a.Body.SearchName = directory.Normalize(a.Body.Name)
+	return db.AddHistoricalBody(ctx, &a.Body)
 }
 
 // parseAward reads one row: year,name,kind,departement,award,mentions,first_time,source_url.

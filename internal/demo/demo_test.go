@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"tnl/internal/domain"
 	"tnl/internal/store"
 	"tnl/internal/store/storetest"
 )
@@ -28,6 +29,22 @@ func TestLoad(t *testing.T) {
 		}
 		if total != 68 {
 			t.Fatalf("%d awards loaded, the file has 68 rows", total)
+		}
+		unlinked, _ := db.ListBodies(ctx, domain.BodyHistorical)
+		var names []string
+		for _, b := range unlinked {
+			names = append(names, b.Name)
+		}
+		t.Logf("%d laureates left for an admin to link: %v", len(unlinked), names)
+		if len(unlinked) == 0 || len(unlinked) > 20 {
+			t.Fatalf("%d historical bodies unlinked", len(unlinked))
+		}
+		grenoble, err := db.FindBodyByKey(ctx, "213801855")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if awards, _ := db.BodyAwards(ctx, grenoble.ID); len(awards) == 0 {
+			t.Fatal("Grenoble's awards are not linked to the directory body")
 		}
 		e, err := db.LatestEdition(ctx)
 		if err != nil || e.Year != 2026 || !e.OpenAt(now) {

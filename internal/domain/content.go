@@ -2,17 +2,6 @@ package domain
 
 import "time"
 
-// Body is a legal public body that may apply: a commune, an EPCI, a
-// département, a région, a syndicat…
-type Body struct {
-	ID          int64
-	Name        string
-	Kind        string // commune, epci, departement, region, syndicat, other
-	Departement string
-	INSEE       string
-	SIREN       string
-}
-
 // Edition is one year of the label, with its calendar in UTC (shown in
 // Europe/Paris). Historical editions may have no calendar.
 type Edition struct {

@@ -17,22 +17,6 @@ func utcPtr(t *time.Time) any {
 	return t.UTC().Truncate(time.Microsecond)
 }
 
-// FindOrCreateBody returns the body with this name, kind and département,
-// creating it when it does not exist yet.
-func (db *DB) FindOrCreateBody(ctx context.Context, b *domain.Body) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `SELECT id FROM bodies WHERE name = $1 AND kind = $2 AND departement = $3`,
-			b.Name, b.Kind, b.Departement).Scan(&b.ID)
-		if err != sql.ErrNoRows {
-			return err
-		}
-		return tx.QueryRowContext(ctx, `
-			INSERT INTO bodies (name, kind, departement, insee, siren, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-			b.Name, b.Kind, b.Departement, b.INSEE, b.SIREN, db.now()).Scan(&b.ID)
-	})
-}
-
 // SaveEdition creates or replaces an edition's calendar.
 func (db *DB) SaveEdition(ctx context.Context, e *domain.Edition) error {
 	_, err := db.sql.ExecContext(ctx, `
@@ -97,34 +81,58 @@ func (db *DB) AwardYears(ctx context.Context) ([]int, error) {
 // PublishedAwards returns the awards of one year, by name, once the edition's
 // publication time has passed; nothing before.
 func (db *DB) PublishedAwards(ctx context.Context, year int) ([]domain.Award, error) {
+	return db.queryAwards(ctx, `a.year = $1`, year)
+}
+
+// BodyAwards returns a body's published awards, newest first: its history
+// of levels across editions.
+func (db *DB) BodyAwards(ctx context.Context, bodyID int64) ([]domain.Award, error) {
+	return db.queryAwards(ctx, `a.body_id = $1`, bodyID)
+}
+
+// queryAwards returns published awards matching one condition on $1.
+func (db *DB) queryAwards(ctx context.Context, cond string, arg any) ([]domain.Award, error) {
 	rows, err := db.sql.QueryContext(ctx, `
 		SELECT a.id, a.year, a.track, a.award, a.mentions, a.first_time, a.source_url,
-		       b.id, b.name, b.kind, b.departement, b.insee, b.siren
+		       b.id, b.body_key, b.name, b.kind, b.departement, b.insee, b.siren
 		FROM awards a JOIN bodies b ON b.id = a.body_id JOIN editions e ON e.year = a.year
-		WHERE a.year = $1 AND (e.publish_at IS NULL OR e.publish_at <= $2)
-		ORDER BY b.name, a.track`, year, db.now())
+		WHERE `+cond+` AND (e.publish_at IS NULL OR e.publish_at <= $2)
+		ORDER BY a.year DESC, b.name, a.track`, arg, db.now())
 	if err != nil {
 		return nil, translate(err)
 	}
 	defer rows.Close()
 	var out []domain.Award
 	for rows.Next() {
-		var a domain.Award
-		var mentions string
-		var first sql.NullBool
-		if err := rows.Scan(&a.ID, &a.Year, &a.Track, &a.Award, &mentions, &first, &a.SourceURL,
-			&a.Body.ID, &a.Body.Name, &a.Body.Kind, &a.Body.Departement, &a.Body.INSEE, &a.Body.SIREN); err != nil {
+		a, err := scanAward(rows)
+		if err != nil {
 			return nil, err
 		}
-		if mentions != "" {
-			a.Mentions = strings.Split(mentions, ";")
-		}
-		if first.Valid {
-			a.FirstTime = &first.Bool
-		}
-		out = append(out, a)
+		out = append(out, *a)
 	}
 	return out, rows.Err()
+}
+
+func scanAward(row interface{ Scan(...any) error }) (*domain.Award, error) {
+	var a domain.Award
+	var mentions string
+	var first sql.NullBool
+	if err := row.Scan(&a.ID, &a.Year, &a.Track, &a.Award, &mentions, &first, &a.SourceURL,
+		&a.Body.ID, &a.Body.Key, &a.Body.Name, &a.Body.Kind, &a.Body.Departement, &a.Body.INSEE, &a.Body.SIREN); err != nil {
+		return nil, err
+	}
+	a.Mentions = splitMentions(mentions)
+	if first.Valid {
+		a.FirstTime = &first.Bool
+	}
+	return &a, nil
+}
+
+func splitMentions(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ";")
 }
 
 // CreateNews adds an article.

@@ -32,14 +32,17 @@ type dialect struct {
 	skipLocked string
 	// lockAudit serialises appends to the hash chain of the audit log.
 	lockAudit string
+	// bulkRows is how many rows one bulk INSERT statement writes.
+	bulkRows int
 }
 
 var (
-	sqliteDialect = dialect{name: "sqlite", goose: goose.DialectSQLite3}
+	sqliteDialect = dialect{name: "sqlite", goose: goose.DialectSQLite3, bulkRows: 1}
 	pgDialect     = dialect{
 		name: "postgres", goose: goose.DialectPostgres,
 		skipLocked: " FOR UPDATE SKIP LOCKED",
 		lockAudit:  "LOCK TABLE audit_log IN EXCLUSIVE MODE",
+		bulkRows:   400,
 	}
 )
 

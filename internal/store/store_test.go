@@ -256,7 +256,7 @@ func TestPublishedAwardsRespectPublicationTime(t *testing.T) {
 		publish := c.t.Add(time.Hour)
 		db.SaveEdition(ctx, &domain.Edition{Year: 2026, Title: "2026", PublishAt: &publish})
 		b := &domain.Body{Name: "Marqueurville", Kind: "commune", Departement: "38"}
-		if err := db.FindOrCreateBody(ctx, b); err != nil {
+		if err := db.AddHistoricalBody(ctx, b); err != nil {
 			t.Fatal(err)
 		}
 		if err := db.AddAward(ctx, &domain.Award{Year: 2026, Body: *b, Track: "label", Award: "or"}); err != nil {

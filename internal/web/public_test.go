@@ -34,7 +34,7 @@ func TestHomeCallToApplyFollowsTheCalendar(t *testing.T) {
 func TestPalmaresAndNews(t *testing.T) {
 	eachEngine(t, func(t *testing.T, a *testApp) {
 		b := &domain.Body{Name: "Saint-Martin-d'Uriage", Kind: "commune", Departement: "38"}
-		a.db.FindOrCreateBody(ctx, b)
+		a.db.AddHistoricalBody(ctx, b)
 		a.db.SaveEdition(ctx, &domain.Edition{Year: 2019, Title: "2019"})
 		a.db.AddAward(ctx, &domain.Award{Year: 2019, Body: *b, Track: "label", Award: "niveau-4", Mentions: []string{"coup-de-coeur"}})
 		r := a.browser().get("/palmares/2019")
@@ -62,7 +62,7 @@ func TestEmbargoedAwardsAppearNowhere(t *testing.T) {
 		publish := a.clock.now().Add(time.Hour)
 		a.db.SaveEdition(ctx, &domain.Edition{Year: 2026, Title: "2026", PublishAt: &publish})
 		b := &domain.Body{Name: "Marqueurville-sur-Embargo", Kind: "commune"}
-		a.db.FindOrCreateBody(ctx, b)
+		a.db.AddHistoricalBody(ctx, b)
 		a.db.AddAward(ctx, &domain.Award{Year: 2026, Body: *b, Track: "label", Award: "or"})
 		jury := a.signedIn("jure@example.org", domain.RoleJury)
 		for _, who := range []*browser{a.browser(), jury} {
