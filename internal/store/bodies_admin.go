@@ -144,12 +144,15 @@ func moveAttachments(ctx context.Context, tx *sql.Tx, fromID, intoID int64) erro
 		`UPDATE invitations SET body_id = $2 WHERE body_id = $1`,
 		`INSERT INTO body_links (group_id, member_id) SELECT CAST($2 AS BIGINT), member_id FROM body_links
 			WHERE group_id = $1 AND member_id <> $2 ON CONFLICT DO NOTHING`,
-		`DELETE FROM awards WHERE body_id = $1`,
-		`DELETE FROM bodies WHERE id = $1`,
 	} {
 		if _, err := tx.ExecContext(ctx, q, fromID, intoID); err != nil {
 			return err
 		}
 	}
-	return nil
+	// What could not move (duplicates) goes with the absorbed body.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM awards WHERE body_id = $1`, fromID); err != nil {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, `DELETE FROM bodies WHERE id = $1`, fromID)
+	return err
 }
