@@ -67,7 +67,7 @@ func newApp(t *testing.T, db *store.DB, baseURL string) *testApp {
 	}
 	cfg := config.Config{Addr: a.ts.Listener.Addr().String(), BaseURL: baseURL, DatabaseURL: "test", DataDir: t.TempDir()}
 	a.srv, err = New(Options{Config: cfg, DB: db, Log: slog.New(slog.NewTextHandler(&lockedWriter{w: a.logs}, nil)),
-		Mail: templates, Outbox: nopWaker{}, Now: clock.now, AuthFloor: time.Millisecond})
+		Mail: templates, Outbox: nopWaker{}, Now: clock.now, AuthFloor: time.Millisecond, PageCacheTTL: -1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,8 +12,9 @@ import (
 type access int
 
 const (
-	public    access = iota // everyone
-	signedIn                // any active account
+	public       access = iota // everyone
+	cachedPublic               // everyone; anonymous visitors may get a copy up to a second old
+	signedIn                   // any active account
 	adminOnly               // the organiser's staff
 )
 
@@ -29,13 +30,13 @@ type route struct {
 func (s *Server) routes() []route {
 	return []route{
 		// Public site.
-		{"GET", "/{$}", public, s.home},
-		{"GET", "/actualites/{slug}", public, s.newsShow},
-		{"GET", "/palmares", public, s.palmaresIndex},
-		{"GET", "/palmares/{year}", public, s.palmaresShow},
-		{"GET", "/mentions-legales", public, s.staticPage("legal")},
-		{"GET", "/confidentialite", public, s.staticPage("privacy")},
-		{"GET", "/accessibilite", public, s.staticPage("accessibility")},
+		{"GET", "/{$}", cachedPublic, s.home},
+		{"GET", "/actualites/{slug}", cachedPublic, s.newsShow},
+		{"GET", "/palmares", cachedPublic, s.palmaresIndex},
+		{"GET", "/palmares/{year}", cachedPublic, s.palmaresShow},
+		{"GET", "/mentions-legales", cachedPublic, s.staticPage("legal")},
+		{"GET", "/confidentialite", cachedPublic, s.staticPage("privacy")},
+		{"GET", "/accessibilite", cachedPublic, s.staticPage("accessibility")},
 		{"POST", "/langue", public, s.languageUpdate},
 		{"GET", "/static/{file}", public, s.static},
 		{"GET", "/healthz", public, s.healthz},
@@ -73,7 +74,7 @@ func (s *Server) routes() []route {
 // guard enforces a route's access rule before its handler runs: anonymous
 // visitors are sent to the sign-in page, other roles get 403.
 func (s *Server) guard(rt route) http.Handler {
-	if rt.access == public {
+	if rt.access == public || rt.access == cachedPublic {
 		return rt.handler
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

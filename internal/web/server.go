@@ -32,6 +32,10 @@ type Options struct {
 	// takes, so that answers for known and unknown emails cannot be told
 	// apart by timing. Defaults to 400 ms; tests lower it.
 	AuthFloor time.Duration
+	// PageCacheTTL is how long anonymous visitors may be served a copy of a
+	// public page (see pageCache). Defaults to one second; negative turns
+	// the cache off, as tests that change data between requests need.
+	PageCacheTTL time.Duration
 }
 
 // Server holds what handlers share. It has no mutable global state: two
@@ -52,6 +56,7 @@ type Server struct {
 	// mailQuota limits emails a stranger can make us send to one address.
 	loginFailures *limiter
 	mailQuota     *limiter
+	pages         *pageCache
 }
 
 // New builds the server; it fails if a template or message file is broken.
@@ -62,6 +67,9 @@ func New(o Options) (*Server, error) {
 	}
 	if s.authFloor == 0 {
 		s.authFloor = 400 * time.Millisecond
+	}
+	if o.PageCacheTTL == 0 {
+		o.PageCacheTTL = pageCacheTTL
 	}
 	var err error
 	if s.tr, err = newTranslator(); err != nil {
@@ -76,6 +84,7 @@ func New(o Options) (*Server, error) {
 	s.sessions = newSessionManager(o.DB, o.Config.HTTPS())
 	s.loginFailures = newLimiter(6, time.Minute, s.now)
 	s.mailQuota = newLimiter(3, 15*time.Minute, s.now)
+	s.pages = newPageCache(o.PageCacheTTL, s.now)
 	return s, nil
 }
 
@@ -115,6 +124,7 @@ func (s *Server) Handler() http.Handler {
 	h = s.withRecovery(h)
 	h = s.sessions.LoadAndSave(h)
 	h = withCompression(h)
+	h = s.withPageCache(mux, h)
 	h = s.withSecurityHeaders(h)
 	h = s.withLogging(h)
 	return withRequestID(h)
