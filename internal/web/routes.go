@@ -15,7 +15,7 @@ const (
 	public       access = iota // everyone
 	cachedPublic               // everyone; anonymous visitors may get a copy up to a second old
 	signedIn                   // any active account
-	adminOnly               // the organiser's staff
+	adminOnly                  // the organiser's staff
 )
 
 // route is one line of the site map.
