@@ -4,8 +4,8 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -35,8 +35,14 @@ func newTranslator() (*translator, error) {
 	tr := &translator{localizers: map[string]*i18n.Localizer{}}
 	for _, tag := range languages {
 		base, _ := tag.Base()
-		if _, err := bundle.LoadMessageFileFS(localeFiles, "locales/"+base.String()+".json"); err != nil {
+		files, err := localeFilesOf(base.String())
+		if err != nil {
 			return nil, err
+		}
+		for _, f := range files {
+			if _, err := bundle.LoadMessageFileFS(localeFiles, f); err != nil {
+				return nil, err
+			}
 		}
 		tr.localizers[base.String()] = i18n.NewLocalizer(bundle, base.String())
 	}
@@ -112,19 +118,39 @@ func (tr *translator) formatDateTime(lang string, t time.Time) string {
 	return fmt.Sprintf("%s à %d h %02d", tr.formatDate(lang, t), p.Hour(), p.Minute())
 }
 
-// keysIn lists the message ids of one locale file, for the completeness test.
+// localeFilesOf lists the message files of a language: one per feature,
+// named feature.lang.json, so that features are translated side by side.
+func localeFilesOf(lang string) ([]string, error) {
+	files, err := fs.Glob(localeFiles, "locales/*."+lang+".json")
+	if err == nil && len(files) == 0 {
+		err = fmt.Errorf("no message file for %q", lang)
+	}
+	return files, err
+}
+
+// keysIn lists the message ids of a language, for the completeness test,
+// and fails when two files define the same id.
 func keysIn(lang string) (map[string]bool, error) {
-	b, err := localeFiles.ReadFile("locales/" + lang + ".json")
+	files, err := localeFilesOf(lang)
 	if err != nil {
 		return nil, err
 	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
-	}
 	keys := map[string]bool{}
-	for k := range m {
-		keys[strings.TrimSpace(k)] = true
+	for _, f := range files {
+		b, err := localeFiles.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		for k := range m {
+			if keys[k] {
+				return nil, fmt.Errorf("%s: %q is defined twice", f, k)
+			}
+			keys[k] = true
+		}
 	}
 	return keys, nil
 }
