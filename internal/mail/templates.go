@@ -20,10 +20,24 @@ import (
 //go:embed templates/*.tmpl
 var templateFS embed.FS
 
-// templateNames lists the mails the site sends; LoadTemplates refuses to
-// start when one of them is missing in any language, so a typo is caught at
-// start-up rather than when a user asks for a link.
-var templateNames = []string{"verify", "reset", "login", "signup_exists"}
+// templateNames lists the mails the site sends: every <name>.fr.tmpl file.
+// LoadTemplates refuses to start when one of them is missing in another
+// language or broken, so a typo is caught at start-up rather than when a
+// user asks for a link.
+func templateNames(fsys fs.FS) ([]string, error) {
+	files, err := fs.Glob(fsys, "templates/*."+languages[0]+".tmpl")
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, f := range files {
+		name := strings.TrimSuffix(strings.TrimPrefix(f, "templates/"), "."+languages[0]+".tmpl")
+		if !strings.HasPrefix(name, "_") {
+			names = append(names, name)
+		}
+	}
+	return names, nil
+}
 
 // languages lists the languages of the mails; the first is the fallback.
 var languages = []string{"fr", "en"}
@@ -34,6 +48,14 @@ type Data struct {
 	SiteURL string // the site's public base URL, e.g. "http://127.0.0.1:8080"
 	Link    string // absolute URL of the action (may be empty)
 	Email   string // the recipient's address; Render fills it from `to` when empty
+	// For mails about a body's team: the body, the person concerned, the
+	// role offered or given (already in words), the reason of a decision and
+	// the message a claimant wrote.
+	Body    string
+	Person  string
+	Role    string
+	Reason  string
+	Message string
 }
 
 // templateSet is one mail in one language. The same file is parsed twice:
@@ -58,8 +80,13 @@ func LoadTemplates() (*Templates, error) { return loadTemplates(templateFS) }
 // loadTemplates reads the templates from fsys; tests pass broken ones.
 func loadTemplates(fsys fs.FS) (*Templates, error) {
 	t := &Templates{sets: make(map[string]templateSet)}
-	sample := Data{SiteURL: "http://example.org", Link: "http://example.org/link", Email: "someone@example.org"}
-	for _, name := range templateNames {
+	sample := Data{SiteURL: "http://example.org", Link: "http://example.org/link", Email: "someone@example.org",
+		Body: "Commune", Person: "other@example.org", Role: "contributeur", Reason: "raison", Message: "message"}
+	names, err := templateNames(fsys)
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range names {
 		for _, lang := range languages {
 			set, err := parseSet(fsys, name, lang)
 			if err != nil {
