@@ -1,6 +1,7 @@
 // Package demo fills an empty database with what a visitor needs to see tnl
 // working: accounts of every role, the real historical palmarès, an edition
-// open for applications, news and events.
+// open for applications, news and events, and applicants in the teams of
+// real bodies.
 package demo
 
 import (
@@ -66,6 +67,9 @@ func Load(ctx context.Context, db *store.DB, password string, now time.Time) err
 	if err := LoadPalmares(ctx, db); err != nil {
 		return err
 	}
+	if err := loadTeams(ctx, db); err != nil {
+		return err
+	}
 	if err := loadCurrentEdition(ctx, db, now); err != nil {
 		return err
 	}
@@ -73,6 +77,54 @@ func Load(ctx context.Context, db *store.DB, password string, now time.Time) err
 		return err
 	}
 	return loadEvents(ctx, db, now)
+}
+
+// demoTeams are the applicants' bodies: Saint-Martin-d'Uriage has a
+// responsable and a contributor limited to one section; candidat2 is the élu
+// référent of Grenoble and waits for a decision on the métropole.
+var demoTeams = []struct {
+	email, body string
+	role        domain.MemberRole
+	sections    []string
+	message     string
+	pending     bool
+}{
+	{"candidat1@example.org", "213804222", domain.RoleResponsable, nil, "Responsable du numérique, 04 76 00 00 01", false},
+	{"candidat3@example.org", "213804222", domain.RoleContributor, []string{"logiciels"}, "Administrateur systèmes", false},
+	{"candidat2@example.org", "213801855", domain.RoleElu, nil, "Adjointe au numérique", false},
+	{"candidat2@example.org", "200040715", domain.RoleContributor, nil, "Vice-présidente chargée du numérique, 04 76 00 00 02", true},
+}
+
+// loadTeams writes the demo teams through the same store calls as the
+// site, so that the audit log shows each claim and decision.
+func loadTeams(ctx context.Context, db *store.DB) error {
+	by := domain.Actor{Label: "demo"}
+	for _, d := range demoTeams {
+		u, err := db.FindUserByEmail(ctx, d.email)
+		if err != nil {
+			return err
+		}
+		b, err := db.FindBodyByKey(ctx, d.body)
+		if err != nil {
+			return fmt.Errorf("demo team of %s: %w", d.body, err)
+		}
+		m := &domain.Member{BodyID: b.ID, UserID: u.ID, Role: d.role, Message: d.message}
+		if err := db.Claim(ctx, m, by, nil); err != nil {
+			return err
+		}
+		if d.pending {
+			continue
+		}
+		if _, err := db.DecideClaim(ctx, m.ID, true, "", by, nil); err != nil {
+			return err
+		}
+		if len(d.sections) > 0 {
+			if _, err := db.SetMemberRole(ctx, m.ID, d.role, d.sections, by, nil); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // LoadPalmares imports the historical laureates: one edition per year, one

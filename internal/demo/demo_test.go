@@ -50,6 +50,7 @@ func TestLoad(t *testing.T) {
 		if err != nil || e.Year != 2026 || !e.OpenAt(now) {
 			t.Fatalf("current edition %+v %v", e, err)
 		}
+		checkTeams(t, db)
 		if n, _ := db.CountUsers(ctx); n != len(Accounts()) {
 			t.Fatalf("%d accounts", n)
 		}
@@ -57,4 +58,42 @@ func TestLoad(t *testing.T) {
 			t.Fatal("the demo must refuse a database that holds accounts")
 		}
 	})
+}
+
+// checkTeams: applicants belong to real bodies, one body has several
+// members, one claim waits, and the audit log tells how.
+func checkTeams(t *testing.T, db *store.DB) {
+	t.Helper()
+	ctx := context.Background()
+	team := func(key string) map[string]*domain.Member {
+		b, err := db.FindBodyByKey(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		members, _ := db.Team(ctx, b.ID)
+		out := map[string]*domain.Member{}
+		for _, m := range members {
+			out[m.Email] = m
+		}
+		return out
+	}
+	smu := team("213804222")
+	if m := smu["candidat1@example.org"]; m == nil || m.Status != domain.MemberApproved || m.Role != domain.RoleResponsable {
+		t.Fatalf("candidat1 in Saint-Martin-d'Uriage: %+v", m)
+	}
+	if m := smu["candidat3@example.org"]; m == nil || m.Status != domain.MemberApproved || m.Role != domain.RoleContributor ||
+		len(m.Sections) != 1 || m.Sections[0] != "logiciels" {
+		t.Fatalf("candidat3 in Saint-Martin-d'Uriage: %+v", m)
+	}
+	if m := team("213801855")["candidat2@example.org"]; m == nil || m.Status != domain.MemberApproved || m.Role != domain.RoleElu {
+		t.Fatalf("candidat2 in Grenoble: %+v", m)
+	}
+	pending, _ := db.PendingClaims(ctx)
+	if len(pending) != 1 || pending[0].Email != "candidat2@example.org" || team("200040715")["candidat2@example.org"] == nil {
+		t.Fatalf("pending claims: %+v", pending)
+	}
+	entries, _ := db.ListAudit(ctx, store.AuditFilter{Action: "member.", Actor: "demo", Limit: 100})
+	if len(entries) != 8 {
+		t.Fatalf("%d team entries in the audit log, want 8 (4 claims, 3 approvals, 1 role)", len(entries))
+	}
 }

@@ -163,3 +163,30 @@ type Invitation struct {
 
 // InvitationLifetime is how long an invitation link stays valid.
 const InvitationLifetime = 7 * 24 * time.Hour
+
+// Section is a part of the questionnaire a contributor may be limited to.
+// These are the label's five domains; the questionnaire of each edition
+// (see the questionnaire builder) uses the same keys.
+type Section struct {
+	Key   string
+	Label string // message id of its name
+}
+
+// Sections lists the domains of the label, in the questionnaire's order.
+var Sections = []Section{
+	{"strategie", "section.strategie"},
+	{"interoperabilite", "section.interoperabilite"},
+	{"logiciels", "section.logiciels"},
+	{"communication", "section.communication"},
+	{"donnees", "section.donnees"},
+}
+
+// ValidSection reports whether key names a section.
+func ValidSection(key string) bool {
+	for _, s := range Sections {
+		if s.Key == key {
+			return true
+		}
+	}
+	return false
+}

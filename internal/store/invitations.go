@@ -57,11 +57,11 @@ func (db *DB) AcceptInvitation(ctx context.Context, hash string, user domain.Act
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE invitations SET used_at = $2 WHERE hash = $1 AND used_at IS NULL`, hash, db.now())
-		if n, _ := res.RowsAffected(); err == nil && n != 1 {
-			return errBadInvitation
-		}
 		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errBadInvitation
 		}
 		m, err = db.joinTeam(ctx, tx, inv, user)
 		if err != nil {

@@ -27,6 +27,7 @@ type page struct {
 	Flash     string // message id of a one-time notice
 	RequestID string
 	Errors    map[string]string // field name → message id
+	Scripts   []string          // static scripts the page enhances itself with, loaded deferred
 	tr        *translator
 }
 

@@ -169,12 +169,17 @@ func TestEveryAdminActionIsAudited(t *testing.T) {
 		admin := a.signedIn("admin@example.org", domain.RoleAdmin)
 		target := a.addUser("cible@example.org", domain.RoleApplicant)
 		ids := map[string]string{"id": itoa(target.ID)}
+		objects := bodyAdminFixtures(t, a) // routes that act on a body, not an account
 		for _, rt := range a.srv.routes() {
 			if rt.access != adminOnly || rt.method != "POST" {
 				continue
 			}
 			before := auditCount(t, a.db)
-			r := admin.post(samplePath(rt.pattern, ids), url.Values{"role": {"jury"}})
+			path, form := samplePath(rt.pattern, ids), url.Values{"role": {"jury"}}
+			if o, ok := objects[rt.pattern]; ok {
+				path, form = o.path, o.form
+			}
+			r := admin.post(path, form)
 			if r.status != http.StatusSeeOther {
 				t.Fatalf("%s: %d\n%s", rt.pattern, r.status, r.body)
 			}

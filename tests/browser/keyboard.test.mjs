@@ -5,14 +5,12 @@
 // state it is met in, must pass axe-core too.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import {
-  env, requireServer, launch, newContext, focusState, axeViolations, formatViolations, linkFromLog, ROOT,
+  env, requireServer, launch, newContext, focusState, axeViolations, formatViolations, linkFromLog, frenchMessages,
 } from './lib.mjs';
 
 requireServer();
-const fr = JSON.parse(await readFile(path.join(ROOT, 'internal/web/locales/fr.json'), 'utf8'));
+const fr = await frenchMessages();
 let browser;
 
 before(async () => {

@@ -2,7 +2,7 @@
 // roles and how they sign in, and one checker per budget of
 // ../shared/docs/quality.md, each usable on its own so that the self-tests
 // can show that it does fail.
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -41,6 +41,8 @@ export const ROLES = [
 
 /** Pages per role at most, so that a link loop cannot run away. */
 export const MAX_PAGES = 60;
+/** At most this many crawled pages of one shape (see shapeOf) per role. */
+export const MAX_PER_SHAPE = 10;
 
 const CHROMIUM = '/usr/bin/chromium';
 // Without the background-networking flags Chromium calls home, which the
@@ -104,6 +106,17 @@ export async function listedPages(roleName) {
  * A link worth following from a page: same origin, GET, not a static file,
  * not a way out of the session. Returns the path and query, or null.
  */
+/**
+ * The template a path was made from: segments holding a digit are
+ * identifiers ("/organismes/213804222" → "/organismes/:id"), the query
+ * counts by its names only.
+ */
+export function shapeOf(p) {
+  const u = new URL(p, 'http://x');
+  const path = u.pathname.split('/').map((s) => (/\d/.test(s) ? ':id' : s)).join('/');
+  return path + '?' + [...u.searchParams.keys()].sort().join('&');
+}
+
 export function crawlable(href, origin) {
   let u;
   try {
@@ -281,9 +294,18 @@ export async function noJsProblem(page, url) {
 
 // ------------------------------------------------------------ translations
 
+/** The French catalogue: every message file of internal/web/locales, one per feature. */
+export async function frenchMessages() {
+  const dir = path.join(ROOT, 'internal/web/locales');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.fr.json')).sort();
+  const all = {};
+  for (const f of files) Object.assign(all, JSON.parse(await readFile(path.join(dir, f), 'utf8')));
+  return all;
+}
+
 /** The first words of the message ids, from the French catalogue. */
 export async function messagePrefixes() {
-  const fr = JSON.parse(await readFile(path.join(ROOT, 'internal/web/locales/fr.json'), 'utf8'));
+  const fr = await frenchMessages();
   return [...new Set(Object.keys(fr).map((k) => k.split('.')[0]))];
 }
 

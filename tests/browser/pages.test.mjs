@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import { mkdir } from 'node:fs/promises';
 import {
-  env, requireServer, launch, newContext, signIn, listedPages, crawlable, ROLES, MAX_PAGES, BUDGET,
+  env, requireServer, launch, newContext, signIn, listedPages, crawlable, shapeOf, ROLES, MAX_PAGES, MAX_PER_SHAPE, BUDGET,
   SCREENSHOTS, firstVisit, budgetProblems, axeViolations, formatViolations, reflowProblem, noJsProblem,
   screenshotPath, writeResult, messagePrefixes, untranslatedProblem,
 } from './lib.mjs';
@@ -45,6 +45,18 @@ for (const role of ROLES) {
       expected.set(p, status);
       queue.push(p);
     };
+    // Links found while crawling are followed up to MAX_PER_SHAPE pages of
+    // one shape (/organismes/:id, /palmares/:id): an intercommunalité links
+    // to its dozens of communes, each of the same template, and visiting
+    // them all would spend the crawl and its time on one kind of page.
+    const shapes = new Map();
+    const discovered = (p) => {
+      const k = shapeOf(p);
+      const n = shapes.get(k) || 0;
+      if (expected.has(p) || n >= MAX_PER_SHAPE) return;
+      shapes.set(k, n + 1);
+      enqueue(p);
+    };
     enqueue('/');
     for (const p of await listedPages(role.name)) enqueue(p.path, p.status);
 
@@ -60,7 +72,7 @@ for (const role of ROLES) {
       }
       pages.push(r.entry);
       if (role.name === 'anonymous' && r.entry.status < 400) publicPaths.add(p);
-      for (const link of r.links) enqueue(link);
+      for (const link of r.links) discovered(link);
       if (r.problems.length > 0) throw new Error(`${r.problems.length} problem(s) as ${role.name}:\n  ` + r.problems.join('\n  '));
     });
     // A small pool: each worker takes the next page; a worker finding the
