@@ -38,7 +38,7 @@ func TestPalmaresAndNews(t *testing.T) {
 		a.db.SaveEdition(ctx, &domain.Edition{Year: 2019, Title: "2019"})
 		a.db.AddAward(ctx, &domain.Award{Year: 2019, Body: *b, Track: "label", Award: "niveau-4", Mentions: []string{"coup-de-coeur"}})
 		r := a.browser().get("/palmares/2019")
-		mustContain(t, r, "Saint-Martin-d&#39;Uriage (38)", "Niveau 4", "Coup de cœur du jury", "<caption>")
+		mustContain(t, r, ">Saint-Martin-d&#39;Uriage</a> (38)", "href=\"/organismes/h-", "Niveau 4", "Coup de cœur du jury", "<caption>")
 		if r := a.browser().get("/palmares/2018"); r.status != http.StatusNotFound {
 			t.Fatalf("year without laureates: %d", r.status)
 		}
