@@ -24,10 +24,9 @@ test-pg:
 test-browser:
 	./scripts/test-browser.sh
 
-# Go benchmarks of hot paths, then a load run of tnl against a static
-# baseline with wrk (apt-get install wrk); writes BENCHMARKS.md.
+# A load run of tnl against a static baseline with wrk (apt-get install wrk),
+# then the Go benchmarks of hot paths; writes both into BENCHMARKS.md.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
 	$(GO) run ./bench/load
 
 lint:

@@ -101,8 +101,6 @@ func listenAndServe(ctx context.Context, cfg config.Config, db *store.DB, log *s
 		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second,
 		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	// Read the directory's search index now rather than at the first search.
-	go directory.Load()
 	var background sync.WaitGroup
 	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	background.Go(func() { worker.Run(bgCtx) })

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -41,7 +42,8 @@ func CheckPassword(encoded, password string) bool {
 	var threads uint8
 	parts := strings.Split(encoded, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		encoded, parts = dummyHash, strings.Split(dummyHash, "$")
+		encoded = dummyHash()
+		parts = strings.Split(encoded, "$")
 	}
 	_, err1 := fmt.Sscanf(parts[2], "v=%d", &version)
 	_, err2 := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &memory, &passes, &threads)
@@ -51,12 +53,13 @@ func CheckPassword(encoded, password string) bool {
 		return false
 	}
 	got := argon2.IDKey([]byte(password), salt, passes, memory, threads, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1 && encoded != dummyHash
+	return subtle.ConstantTimeCompare(got, want) == 1 && encoded != dummyHash()
 }
 
 // dummyHash is checked when there is no real hash to check, so that an
-// unknown email costs the same time as a known one.
-var dummyHash = HashPassword("tnl: no account has this password")
+// unknown email costs the same time as a known one. It is computed at the
+// first need, not at start-up: hashing allocates argon2's 19 MiB.
+var dummyHash = sync.OnceValue(func() string { return HashPassword("tnl: no account has this password") })
 
 // NoPassword marks an account that can only sign in by an emailed link until
 // its owner chooses a password.
