@@ -12,11 +12,7 @@ import (
 // responsable transfers the role: the store makes the previous responsable
 // a contributor, and both are told.
 func (s *Server) teamMemberRole(w http.ResponseWriter, r *http.Request) {
-	acc, ok := s.teamFor(w, r, manageTeam)
-	if !ok {
-		return
-	}
-	m, ok := s.teamMember(w, r, acc)
+	acc, m, ok := s.teamMemberFor(w, r, manageTeam)
 	if !ok {
 		return
 	}
@@ -48,11 +44,7 @@ func (s *Server) teamMemberRole(w http.ResponseWriter, r *http.Request) {
 // one removes themselves here: another member or an admin does it, so that
 // a team is not left without anyone who manages it by a slip.
 func (s *Server) teamMemberRemove(w http.ResponseWriter, r *http.Request) {
-	acc, ok := s.teamFor(w, r, manageTeam)
-	if !ok {
-		return
-	}
-	m, ok := s.teamMember(w, r, acc)
+	acc, m, ok := s.teamMemberFor(w, r, manageTeam)
 	if !ok {
 		return
 	}

@@ -82,6 +82,18 @@ func (s *Server) claimableBody(w http.ResponseWriter, r *http.Request) (*domain.
 	return b, true
 }
 
+// teamMemberFor checks access to the team of the URL, then loads the
+// membership the URL names in it: what every action on one member or claim
+// starts with.
+func (s *Server) teamMemberFor(w http.ResponseWriter, r *http.Request, need teamNeed) (*teamAccess, *domain.Member, bool) {
+	acc, ok := s.teamFor(w, r, need)
+	if !ok {
+		return nil, nil, false
+	}
+	m, ok := s.teamMember(w, r, acc)
+	return acc, m, ok
+}
+
 // teamMember loads the membership named in the URL. It must belong to the
 // body of the URL: an id taken from another body's team is 404.
 func (s *Server) teamMember(w http.ResponseWriter, r *http.Request, acc *teamAccess) (*domain.Member, bool) {
@@ -204,11 +216,7 @@ func (s *Server) teamDone(w http.ResponseWriter, r *http.Request, acc *teamAcces
 
 // teamClaimApprove accepts a claim with the role asked for.
 func (s *Server) teamClaimApprove(w http.ResponseWriter, r *http.Request) {
-	acc, ok := s.teamFor(w, r, seeTeam)
-	if !ok {
-		return
-	}
-	m, ok := s.teamMember(w, r, acc)
+	acc, m, ok := s.teamMemberFor(w, r, seeTeam)
 	if !ok {
 		return
 	}
@@ -230,11 +238,7 @@ func (s *Server) teamClaimApprove(w http.ResponseWriter, r *http.Request) {
 // teamClaimRefuse refuses a claim; the reason is sent to the claimant and
 // shown on their list of bodies.
 func (s *Server) teamClaimRefuse(w http.ResponseWriter, r *http.Request) {
-	acc, ok := s.teamFor(w, r, seeTeam)
-	if !ok {
-		return
-	}
-	m, ok := s.teamMember(w, r, acc)
+	acc, m, ok := s.teamMemberFor(w, r, seeTeam)
 	if !ok {
 		return
 	}
