@@ -31,8 +31,10 @@ after(async () => {
 // on the browser, and the machine has two cores.
 const WORKERS = 3;
 
+// A role's crawl takes 30–90 s on a quiet two-core machine; the limit leaves
+// room for a busy one (every page opens a fresh browser context).
 for (const role of ROLES) {
-  test(`every page as ${role.name}`, { timeout: 120_000, concurrency: WORKERS }, async (t) => {
+  test(`every page as ${role.name}`, { timeout: 300_000, concurrency: WORKERS }, async (t) => {
     const storageState = await signIn(browser, role);
     const noJs = await newContext(browser, { storageState, javaScriptEnabled: false });
     const pages = [];
