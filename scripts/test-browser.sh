@@ -67,7 +67,7 @@ if [[ -z "$ready" ]]; then
 fi
 echo "test-browser: tnl demo on $url (log: $log)"
 
-# Each test has its own time limit; the whole run gets 10 minutes at most.
+# Each test has its own time limit; the whole run gets 20 minutes at most.
 status=0
 TNL_URL="$url" TNL_DEMO_PASSWORD="$password" TNL_LOG="$log" \
   timeout --kill-after=10 1200 node --test --test-reporter=spec tests/browser/*.test.mjs || status=$?
