@@ -216,8 +216,8 @@ func loadCurrentEdition(ctx context.Context, db *store.DB, now time.Time) error 
 	p := now.In(paris)
 	opens := time.Date(p.Year(), p.Month(), p.Day(), 9, 0, 0, 0, paris).AddDate(0, 0, -45)
 	d := p.AddDate(0, 0, 30)
-	closes := time.Date(d.Year(), d.Month(), d.Day(), 23, 59, 0, 0, paris)
-	c := closes.AddDate(0, 0, 21)
+	closes := domain.ParisDeadline(d.Year(), d.Month(), d.Day())
+	c := d.AddDate(0, 0, 21)
 	ceremony := time.Date(c.Year(), c.Month(), c.Day(), 17, 0, 0, 0, paris)
 	publish := ceremony.Add(time.Hour)
 	return db.SaveEdition(ctx, &domain.Edition{

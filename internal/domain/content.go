@@ -2,23 +2,6 @@ package domain
 
 import "time"
 
-// Edition is one year of the label, with its calendar in UTC (shown in
-// Europe/Paris). Historical editions may have no calendar.
-type Edition struct {
-	Year          int
-	Title         string
-	OpensAt       *time.Time
-	ClosesAt      *time.Time
-	CeremonyAt    *time.Time
-	CeremonyPlace string
-	PublishAt     *time.Time
-}
-
-// OpenAt reports whether applications are accepted at t.
-func (e *Edition) OpenAt(t time.Time) bool {
-	return e.OpensAt != nil && e.ClosesAt != nil && !t.Before(*e.OpensAt) && t.Before(*e.ClosesAt)
-}
-
 // Award is what a body received in one edition and track. An empty Award
 // means the sources confirm the label but not its level.
 type Award struct {

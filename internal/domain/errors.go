@@ -16,6 +16,7 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOMANY      = "too_many"
+	ECLOSED       = "closed" // a deadline has passed
 )
 
 // Error is the one error shape of the application: a code for programs and a

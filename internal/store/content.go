@@ -17,34 +17,6 @@ func utcPtr(t *time.Time) any {
 	return t.UTC().Truncate(time.Microsecond)
 }
 
-// SaveEdition creates or replaces an edition's calendar.
-func (db *DB) SaveEdition(ctx context.Context, e *domain.Edition) error {
-	_, err := db.sql.ExecContext(ctx, `
-		INSERT INTO editions (year, title, opens_at, closes_at, ceremony_at, ceremony_place, publish_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (year) DO UPDATE SET title = excluded.title, opens_at = excluded.opens_at,
-			closes_at = excluded.closes_at, ceremony_at = excluded.ceremony_at,
-			ceremony_place = excluded.ceremony_place, publish_at = excluded.publish_at`,
-		e.Year, e.Title, utcPtr(e.OpensAt), utcPtr(e.ClosesAt), utcPtr(e.CeremonyAt), e.CeremonyPlace, utcPtr(e.PublishAt))
-	return translate(err)
-}
-
-// LatestEdition returns the edition with the highest year, the one the
-// public site announces.
-func (db *DB) LatestEdition(ctx context.Context) (*domain.Edition, error) {
-	var e domain.Edition
-	var opens, closes, ceremony, publish sql.NullTime
-	err := db.sql.QueryRowContext(ctx, `
-		SELECT year, title, opens_at, closes_at, ceremony_at, ceremony_place, publish_at
-		FROM editions ORDER BY year DESC LIMIT 1`).
-		Scan(&e.Year, &e.Title, &opens, &closes, &ceremony, &e.CeremonyPlace, &publish)
-	if err != nil {
-		return nil, notFound(err, "Aucune édition.")
-	}
-	e.OpensAt, e.ClosesAt, e.CeremonyAt, e.PublishAt = nullTime(opens), nullTime(closes), nullTime(ceremony), nullTime(publish)
-	return &e, nil
-}
-
 // AddAward records an award of a published edition.
 func (db *DB) AddAward(ctx context.Context, a *domain.Award) error {
 	var first sql.NullBool

@@ -34,15 +34,19 @@ type dialect struct {
 	lockAudit string
 	// bulkRows is how many rows one bulk INSERT statement writes.
 	bulkRows int
+	// commitWorkers is how many group-commit transactions may be in
+	// flight at once: SQLite has one writer, PostgreSQL overlaps commits.
+	commitWorkers int
 }
 
 var (
-	sqliteDialect = dialect{name: "sqlite", goose: goose.DialectSQLite3, bulkRows: 1}
+	sqliteDialect = dialect{name: "sqlite", goose: goose.DialectSQLite3, bulkRows: 1, commitWorkers: 1}
 	pgDialect     = dialect{
 		name: "postgres", goose: goose.DialectPostgres,
-		skipLocked: " FOR UPDATE SKIP LOCKED",
-		lockAudit:  "LOCK TABLE audit_log IN EXCLUSIVE MODE",
-		bulkRows:   400,
+		skipLocked:    " FOR UPDATE SKIP LOCKED",
+		lockAudit:     "LOCK TABLE audit_log IN EXCLUSIVE MODE",
+		bulkRows:      400,
+		commitWorkers: 4,
 	}
 )
 
@@ -53,6 +57,8 @@ type DB struct {
 	// Now is the clock used for timestamps written by the store; tests
 	// replace it.
 	Now func() time.Time
+	// group batches autosaves into shared transactions.
+	group groupCommitter
 }
 
 // Open connects to the database named by url (a postgres:// URL or a SQLite
@@ -65,13 +71,13 @@ func Open(ctx context.Context, url string) (*DB, error) {
 			return nil, err
 		}
 		conn.SetMaxOpenConns(20)
-		db = &DB{sql: conn, dialect: pgDialect}
+		db = &DB{sql: conn, dialect: pgDialect, group: groupCommitter{stop: make(chan struct{})}}
 	} else {
 		conn, err := openSQLite(url)
 		if err != nil {
 			return nil, err
 		}
-		db = &DB{sql: conn, dialect: sqliteDialect}
+		db = &DB{sql: conn, dialect: sqliteDialect, group: groupCommitter{stop: make(chan struct{})}}
 	}
 	db.Now = func() time.Time { return time.Now().UTC() }
 	if err := db.sql.PingContext(ctx); err != nil {
@@ -134,7 +140,10 @@ func checkSQLitePragmas(ctx context.Context, db *sql.DB) error {
 func (db *DB) Engine() string { return db.dialect.name }
 
 // Close closes the connection pool.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.stopGroupCommit()
+	return db.sql.Close()
+}
 
 // Ping answers nil when the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
