@@ -108,3 +108,12 @@ var Paris = func() *time.Location {
 	}
 	return loc
 }()
+
+// Deadline is the last instant still accepted, to show ("10 novembre à
+// 23 h 59") — ClosesAt itself is the first instant refused.
+func (e *Edition) Deadline() time.Time {
+	if e.ClosesAt == nil {
+		return time.Time{}
+	}
+	return e.ClosesAt.Add(-time.Second)
+}

@@ -56,6 +56,15 @@ type Data struct {
 	Role    string
 	Reason  string
 	Message string
+	// For mails about an application: the edition, the track's name, the
+	// deadline (already in words), and for a receipt the submission's
+	// number, time (in words) and SHA-256 digest.
+	Year     int
+	Track    string
+	Deadline string
+	Number   int
+	At       string
+	Digest   string
 }
 
 // templateSet is one mail in one language. The same file is parsed twice:

@@ -32,6 +32,8 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case domain.ETOOMANY:
 		return http.StatusTooManyRequests
+	case domain.ECLOSED:
+		return http.StatusForbidden
 	}
 	return http.StatusInternalServerError
 }

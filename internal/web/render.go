@@ -97,7 +97,9 @@ func parseTemplates(a *assets) (map[string]*template.Template, error) {
 			return out
 		},
 	}
-	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html")
+	// Partials (templates/partials) are shared by several pages, such as
+	// the rendering of a question in the form, its preview and receipts.
+	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, err
 	}

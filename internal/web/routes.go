@@ -60,6 +60,18 @@ func (s *Server) routes() []route {
 		{"GET", "/invitation", public, s.invitationShow},
 		{"POST", "/invitation", signedIn, s.invitationAccept},
 
+		// Applications: the applicant's form (form pages, saving, files).
+		// @routes:form
+
+		// Applications: list, overview, continuity, submission, receipts.
+		// @routes:applications
+
+		// Applications: messages with the secretariat.
+		// @routes:messages
+
+		// Editions and questionnaires made public (question lists, schema).
+		// @routes:editions-public
+
 		// Accounts.
 		{"GET", "/inscription", cachedPublic, s.signupShow},
 		{"POST", "/inscription", public, s.signupCreate},
@@ -94,6 +106,15 @@ func (s *Server) routes() []route {
 		{"POST", "/admin/organismes/{id}/modifier", adminOnly, s.adminBodyUpdate},
 		{"POST", "/admin/organismes/{id}/fusionner", adminOnly, s.adminBodyMerge},
 		{"GET", "/admin/demandes", adminOnly, s.adminClaims},
+
+		// Administration of editions and questionnaires.
+		// @routes:editions-admin
+
+		// Administration of applications: follow-up, reminders, corrections.
+		// @routes:followup
+
+		// Administration of applications: exports.
+		// @routes:exports
 	}
 }
 
