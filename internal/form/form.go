@@ -55,7 +55,7 @@ type Questionnaire struct {
 type Section struct {
 	ID        string     `json:"id"`
 	Title     Text       `json:"title"`
-	Intro     Text       `json:"intro,omitempty"`
+	Intro     Text       `json:"intro,omitzero"`
 	Cap       float64    `json:"cap,omitempty"` // most points the section may give; 0: no cap
 	ShowIf    *Condition `json:"showIf,omitempty"`
 	Questions []Question `json:"questions"`
@@ -66,7 +66,7 @@ type Question struct {
 	ID        string     `json:"id"`
 	Type      Type       `json:"type"`
 	Label     Text       `json:"label"`
-	Help      Text       `json:"help,omitempty"`
+	Help      Text       `json:"help,omitzero"`
 	Required  bool       `json:"required,omitempty"`
 	ShowIf    *Condition `json:"showIf,omitempty"`
 	Options   []Option   `json:"options,omitempty"` // single, multiple
