@@ -37,7 +37,7 @@ func Accounts() []Account {
 	for i := 1; i <= 4; i++ {
 		out = append(out, Account{fmt.Sprintf("jure%d@example.org", i), domain.RoleJury})
 	}
-	for i := 1; i <= 3; i++ {
+	for i := 1; i <= 4; i++ {
 		out = append(out, Account{fmt.Sprintf("candidat%d@example.org", i), domain.RoleApplicant})
 	}
 	return out
@@ -70,7 +70,14 @@ func Load(ctx context.Context, db *store.DB, password string, now time.Time) err
 	if err := loadTeams(ctx, db); err != nil {
 		return err
 	}
-	if err := loadCurrentEdition(ctx, db, now); err != nil {
+	if err := loadEditions(ctx, db, now); err != nil {
+		return err
+	}
+	if err := loadApplications(ctx, db, now); err != nil {
+		return err
+	}
+	if err := db.AddSoftware(ctx, "LibreOffice", "Firefox", "Thunderbird", "QGIS", "GIMP", "Inkscape",
+		"Nextcloud", "openMairie", "Debian", "PostgreSQL", "Moodle", "Jitsi Meet"); err != nil {
 		return err
 	}
 	if err := loadNews(ctx, db, now); err != nil {
@@ -93,6 +100,7 @@ var demoTeams = []struct {
 	{"candidat3@example.org", "213804222", domain.RoleContributor, []string{"logiciels"}, "Administrateur systèmes", false},
 	{"candidat2@example.org", "213801855", domain.RoleElu, nil, "Adjointe au numérique", false},
 	{"candidat2@example.org", "200040715", domain.RoleContributor, nil, "Vice-présidente chargée du numérique, 04 76 00 00 02", true},
+	{"candidat4@example.org", bodyEchirolles, domain.RoleElu, nil, "Conseiller municipal délégué au numérique", false},
 }
 
 // loadTeams writes the demo teams through the same store calls as the
@@ -204,26 +212,6 @@ func parseAward(row []string) (*domain.Award, error) {
 		a.FirstTime = &first
 	}
 	return a, nil
-}
-
-// loadCurrentEdition opens this year's edition: applications opened six
-// weeks ago and close in a month, at 23:59 Paris time.
-func loadCurrentEdition(ctx context.Context, db *store.DB, now time.Time) error {
-	paris, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return err
-	}
-	p := now.In(paris)
-	opens := time.Date(p.Year(), p.Month(), p.Day(), 9, 0, 0, 0, paris).AddDate(0, 0, -45)
-	d := p.AddDate(0, 0, 30)
-	closes := domain.ParisDeadline(d.Year(), d.Month(), d.Day())
-	c := d.AddDate(0, 0, 21)
-	ceremony := time.Date(c.Year(), c.Month(), c.Day(), 17, 0, 0, 0, paris)
-	publish := ceremony.Add(time.Hour)
-	return db.SaveEdition(ctx, &domain.Edition{
-		Year: p.Year(), Title: fmt.Sprintf("Édition %d", p.Year()),
-		OpensAt: &opens, ClosesAt: &closes, CeremonyAt: &ceremony, CeremonyPlace: "Paris", PublishAt: &publish,
-	})
 }
 
 func loadNews(ctx context.Context, db *store.DB, now time.Time) error {

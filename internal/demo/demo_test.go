@@ -2,6 +2,8 @@ package demo
 
 import (
 	"context"
+	"fmt"
+	"regexp"
 	"testing"
 	"time"
 
@@ -51,6 +53,7 @@ func TestLoad(t *testing.T) {
 			t.Fatalf("current edition %+v %v", e, err)
 		}
 		checkTeams(t, db)
+		checkApplications(t, db, e.Year)
 		if n, _ := db.CountUsers(ctx); n != len(Accounts()) {
 			t.Fatalf("%d accounts", n)
 		}
@@ -93,7 +96,37 @@ func checkTeams(t *testing.T, db *store.DB) {
 		t.Fatalf("pending claims: %+v", pending)
 	}
 	entries, _ := db.ListAudit(ctx, store.AuditFilter{Action: "member.", Actor: "demo", Limit: 100})
-	if len(entries) != 8 {
-		t.Fatalf("%d team entries in the audit log, want 8 (4 claims, 3 approvals, 1 role)", len(entries))
+	if len(entries) != 10 {
+		t.Fatalf("%d team entries in the audit log, want 10 (5 claims, 4 approvals, 1 role)", len(entries))
+	}
+}
+
+// checkApplications: the current edition holds an empty, a half-filled, a
+// submitted and a resubmitted application, and Saint-Martin-d'Uriage
+// applied last year too.
+func checkApplications(t *testing.T, db *store.DB, year int) {
+	t.Helper()
+	ctx := context.Background()
+	apps, err := db.ListApplications(ctx, store.ApplicationFilter{Year: year})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := map[string]string{}
+	for _, a := range apps {
+		state[a.Body.Key+"/"+a.Track] = fmt.Sprintf("%s %d %d", a.Status, a.Submissions, a.Answered)
+	}
+	for key, want := range map[string]*regexp.Regexp{
+		bodySMU + "/label":        regexp.MustCompile(`^draft 0 (1[0-9]|2[0-5])$`),
+		bodyGrenoble + "/label":   regexp.MustCompile(`^submitted 1 [34][0-9]$`),
+		bodyEchirolles + "/label": regexp.MustCompile(`^submitted 2 [34][0-9]$`),
+		bodyGieres + "/badge":     regexp.MustCompile(`^draft 0 0$`),
+	} {
+		if !want.MatchString(state[key]) {
+			t.Errorf("%s: %q, want %s", key, state[key], want)
+		}
+	}
+	last, _ := db.ListApplications(ctx, store.ApplicationFilter{Year: year - 1})
+	if len(last) != 1 || last[0].Body.Key != bodySMU || last[0].Status != domain.ApplicationSubmitted {
+		t.Errorf("last year's applications: %+v", last)
 	}
 }
