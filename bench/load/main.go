@@ -29,6 +29,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"tnl/bench/mdsection"
 )
 
 // options are the knobs of one run; the defaults are the issue's.
@@ -117,7 +119,7 @@ func run(ctx context.Context, args []string) error {
 	fmt.Println()
 	fmt.Print(rep.tables())
 	out := filepath.Join(root, "BENCHMARKS.md")
-	if err := os.WriteFile(out, []byte(rep.markdown()), 0o644); err != nil {
+	if err := mdsection.Replace(out, "load", rep.markdown()); err != nil {
 		return err
 	}
 	fmt.Printf("\nwrote %s in %s\n", out, rep.elapsed.Round(time.Second))

@@ -145,12 +145,14 @@ func (r *report) command() string {
 	return c
 }
 
-// markdown is the whole of BENCHMARKS.md, rewritten on every run.
+// markdown is bench/load's section of BENCHMARKS.md, rewritten on every
+// run; the sections of other benchmark programs follow it, untouched.
 func (r *report) markdown() string {
 	var b strings.Builder
 	o, res := r.opts, r.results
 	b.WriteString("# Benchmarks\n\n")
-	b.WriteString("Written by `make bench` (`bench/load`); do not edit by hand, run it again.\n\n")
+	b.WriteString("This first part is written by `make bench` (`bench/load`); do not edit by hand, run it again. " +
+		"The parts after it are written by the other benchmark programs named in each.\n\n")
 	fmt.Fprintf(&b, "`tnl serve` runs on a fresh SQLite database holding the demo data. In the same run, a minimal Go "+
 		"server answers the bytes and headers of `tnl`'s home page (%d bytes, uncompressed, as wrk asks for it) from "+
 		"memory: the practical limit of this machine. `wrk` loads each target on loopback "+
