@@ -5,13 +5,18 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
 )
+
+// demoPassword is the password of every demo account in the benchmark.
+const demoPassword = "bench-demo-password"
 
 // coldStarts is how many times `tnl serve` is started to time it.
 const coldStarts = 5
@@ -39,7 +44,7 @@ type tnlRun struct {
 func measure(ctx context.Context, o options, root, tmp string) (*results, error) {
 	t := &tnlRun{bin: filepath.Join(tmp, "tnl"), tmp: tmp, pin: newPinning(), env: []string{
 		"TNL_DATABASE_URL=" + filepath.Join(tmp, "tnl.db"), "TNL_DATA_DIR=" + filepath.Join(tmp, "data"),
-		"TNL_DEMO_PASSWORD=bench-demo-password",
+		"TNL_DEMO_PASSWORD=" + demoPassword,
 	}}
 	res := &results{pinned: t.pin.enabled()}
 	step("building tnl")
@@ -121,10 +126,16 @@ func (t *tnlRun) loadAll(ctx context.Context, o options, res *results) error {
 	if res.rssIdleKB, err = memoryKB(tnl.pid(), "VmRSS"); err != nil {
 		return err
 	}
+	cookie, form, err := questionnairePage(tnl)
+	if err != nil {
+		return err
+	}
 	targets := []target{
-		{"static baseline (Go, from memory)", static.url("/")},
-		{"home `/`", tnl.url("/")},
-		{"login `/connexion`", tnl.url("/connexion")},
+		{name: "static baseline (Go, from memory)", url: static.url("/")},
+		{name: "home `/`", url: tnl.url("/"), goalRatio: goalPublicRatio, goalP99: goalPublicP99},
+		{name: "login `/connexion`", url: tnl.url("/connexion"), goalRatio: goalPublicRatio, goalP99: goalPublicP99},
+		{name: "questionnaire section, signed in `" + form + "`", url: tnl.url(form), header: "Cookie: " + cookie,
+			goalRatio: goalSignedInRatio},
 	}
 	if res.series, err = rounds(ctx, o, t.pin, targets); err != nil {
 		return err
@@ -202,4 +213,59 @@ func headerLines(h http.Header) string {
 		}
 	}
 	return b.String()
+}
+
+// questionnairePage signs the demo's candidat1 in and returns the session
+// cookie and the path of the first section of the current application of
+// their commune — a signed-in applicant's questionnaire page.
+func questionnairePage(tnl *server) (cookie, path string, err error) {
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.PostForm(tnl.url("/connexion"), url.Values{
+		"email": {"candidat1@example.org"}, "password": {demoPassword}})
+	if err != nil {
+		return "", "", err
+	}
+	res.Body.Close()
+	for _, c := range res.Cookies() {
+		if strings.HasSuffix(c.Name, "tnl_session") {
+			cookie = c.Name + "=" + c.Value
+		}
+	}
+	if cookie == "" {
+		return "", "", fmt.Errorf("signing candidat1 in: status %d, no session cookie", res.StatusCode)
+	}
+	list, err := getWithCookie(client, tnl.url("/candidatures"), cookie)
+	if err != nil {
+		return "", "", err
+	}
+	m := applicationLink.FindStringSubmatch(list)
+	if m == nil {
+		return "", "", fmt.Errorf("no application link on /candidatures")
+	}
+	path = "/candidatures/" + m[1] + "/sections/strategie"
+	if _, err := getWithCookie(client, tnl.url(path), cookie); err != nil {
+		return "", "", err
+	}
+	return cookie, path, nil
+}
+
+// applicationLink finds the first (current) application on the list page.
+var applicationLink = regexp.MustCompile(`href="/candidatures/(\d+)"`)
+
+func getWithCookie(client *http.Client, u, cookie string) (string, error) {
+	req, err := http.NewRequest("GET", u, nil)
+	if err != nil {
+		return "", err
+	}
+	req.Header.Set("Cookie", cookie)
+	res, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK {
+		return "", fmt.Errorf("GET %s: status %d", u, res.StatusCode)
+	}
+	return string(body), err
 }

@@ -15,11 +15,12 @@ import (
 
 // Goals from ../shared/docs/quality.md, "Speed and scale".
 const (
-	goalRatio     = 0.50
-	goalP99       = 10 * time.Millisecond
-	goalColdStart = 300 * time.Millisecond
-	goalIdleMB    = 40
-	goalLoadMB    = 150
+	goalPublicRatio   = 0.50 // public pages
+	goalPublicP99     = 10 * time.Millisecond
+	goalSignedInRatio = 0.10 // a signed-in applicant's questionnaire page
+	goalColdStart     = 300 * time.Millisecond
+	goalIdleMB        = 40
+	goalLoadMB        = 150
 )
 
 // report is everything BENCHMARKS.md says.
@@ -157,7 +158,7 @@ func (r *report) markdown() string {
 		"server answers the bytes and headers of `tnl`'s home page (%d bytes, uncompressed, as wrk asks for it) from "+
 		"memory: the practical limit of this machine. `wrk` loads each target on loopback "+
 		"(`wrk --latency -t %d -c %d -d %s`), %d rounds after an unrecorded %s warm-up of each, the rounds "+
-		"interleaved (baseline, home, login, baseline, …) so that the noise of the shared machine hits every "+
+		"interleaved (baseline, home, login, questionnaire, baseline, …) so that the noise of the shared machine hits every "+
 		"target alike. %s `tnl` runs as in production, its short cache of public pages for anonymous "+
 		"visitors included.\n\n", res.pageBytes, o.threads, o.connections, o.duration, o.rounds, o.warmup, r.pinningText())
 	b.WriteString("Each figure is the median of the rounds, with min–max. The ratio is the median of the per-round " +
@@ -249,9 +250,15 @@ func pageRow(s, base *series, isBase bool) string {
 		return row + " 100 % (reference) | — | — |\n"
 	}
 	ratio := ratios(s, base)
-	return fmt.Sprintf("%s %.1f %% (%.1f–%.1f) | ≥ %.0f %% of static, p99 ≤ %d ms | %s |\n", row,
-		100*ratio.med, 100*ratio.min, 100*ratio.max, 100*goalRatio, goalP99.Milliseconds(),
-		verdict(ratio.med >= goalRatio, time.Duration(p99.med) <= goalP99))
+	t := s.target
+	goal := fmt.Sprintf("≥ %.0f %% of static", 100*t.goalRatio)
+	met := []bool{ratio.med >= t.goalRatio}
+	if t.goalP99 > 0 {
+		goal += fmt.Sprintf(", p99 ≤ %d ms", t.goalP99.Milliseconds())
+		met = append(met, time.Duration(p99.med) <= t.goalP99)
+	}
+	return fmt.Sprintf("%s %.1f %% (%.1f–%.1f) | %s | %s |\n", row,
+		100*ratio.med, 100*ratio.min, 100*ratio.max, goal, verdict(met...))
 }
 
 func memoryRow(b *strings.Builder, name string, kB, goalMB int) {

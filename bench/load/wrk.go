@@ -10,8 +10,14 @@ import (
 	"time"
 )
 
-// target is one URL under load.
-type target struct{ name, url string }
+// target is one URL under load, with the request header it needs (a
+// session cookie for signed-in pages) and its goals: a share of the static
+// baseline's requests/s and, for public pages, a p99 latency (0: none).
+type target struct {
+	name, url, header string
+	goalRatio         float64
+	goalP99           time.Duration
+}
 
 // series is what wrk measured on one target, one entry per round.
 type series struct {
@@ -32,13 +38,13 @@ func rounds(ctx context.Context, o options, pin pinning, targets []target) ([]*s
 	out := make([]*series, len(targets))
 	for i, t := range targets {
 		out[i] = &series{target: t}
-		if _, err := runWrk(ctx, o, pin, t.url, o.warmup); err != nil {
+		if _, err := runWrk(ctx, o, pin, t, o.warmup); err != nil {
 			return nil, err
 		}
 	}
 	for round := 1; round <= o.rounds; round++ {
 		for _, s := range out {
-			r, err := runWrk(ctx, o, pin, s.target.url, o.duration)
+			r, err := runWrk(ctx, o, pin, s.target, o.duration)
 			if err != nil {
 				return nil, err
 			}
@@ -49,11 +55,15 @@ func rounds(ctx context.Context, o options, pin pinning, targets []target) ([]*s
 	return out, nil
 }
 
-// runWrk loads url for d on the load generator's CPU.
-func runWrk(ctx context.Context, o options, pin pinning, url string, d time.Duration) (wrkResult, error) {
+// runWrk loads a target for d on the load generator's CPU.
+func runWrk(ctx context.Context, o options, pin pinning, t target, d time.Duration) (wrkResult, error) {
 	argv := append(append([]string{}, pin.load...), "wrk", "--latency",
 		"-t", strconv.Itoa(o.threads), "-c", strconv.Itoa(o.connections),
-		"-d", strconv.Itoa(int(d.Round(time.Second).Seconds()))+"s", url)
+		"-d", strconv.Itoa(int(d.Round(time.Second).Seconds()))+"s")
+	if t.header != "" {
+		argv = append(argv, "-H", t.header)
+	}
+	argv = append(argv, t.url)
 	out, err := exec.CommandContext(ctx, argv[0], argv[1:]...).CombinedOutput()
 	if err != nil {
 		return wrkResult{}, fmt.Errorf("%s: %v\n%s", strings.Join(argv, " "), err, out)
