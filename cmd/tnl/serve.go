@@ -88,7 +88,8 @@ func listenAndServe(ctx context.Context, cfg config.Config, db *store.DB, log *s
 		return err
 	}
 	worker := &mail.Worker{DB: db, Sender: sender, Log: log}
-	site, err := web.New(web.Options{Config: cfg, DB: db, Log: log, Mail: templates, Outbox: worker})
+	site, err := web.New(web.Options{Config: cfg, DB: db, Log: log, Mail: templates, Outbox: worker,
+		AutosaveOneCommitPerSave: cfg.AutosaveOneCommit})
 	if err != nil {
 		return err
 	}
@@ -105,6 +106,7 @@ func listenAndServe(ctx context.Context, cfg config.Config, db *store.DB, log *s
 	bgCtx, stopBackground := context.WithCancel(context.WithoutCancel(ctx))
 	background.Go(func() { worker.Run(bgCtx) })
 	background.Go(func() { sweepSessions(bgCtx, db, log) })
+	background.Go(func() { sendReminders(bgCtx, site, log) })
 	fmt.Fprintf(stdout, "tnl: serving %s (%s database) on http://%s\n", cfg.BaseURL, db.Engine(), ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -141,6 +143,27 @@ func sweepSessions(ctx context.Context, db *store.DB, log *slog.Logger) {
 	for {
 		if err := db.Sessions().DeleteExpired(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("deleting expired sessions", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// sendReminders sends, every minute, the reminders to unsubmitted drafts
+// that have fallen due; SendReminders wakes the mail worker when it queued
+// some. A reminder cut by the shutdown is rolled back whole and goes at the
+// next start, never twice.
+func sendReminders(ctx context.Context, site *web.Server, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := site.SendReminders(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("sending reminders", "error", err)
+		} else if n > 0 {
+			log.Info("reminders sent", "applications", n)
 		}
 		select {
 		case <-ctx.Done():

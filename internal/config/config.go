@@ -19,6 +19,10 @@ type Config struct {
 	DataDir     string // TNL_DATA_DIR: uploads and generated files
 	SMTPURL     string // TNL_SMTP_URL: empty means mails are logged, not sent
 	MailFrom    string // TNL_MAIL_FROM: sender address of every email
+	// AutosaveOneCommit (TNL_AUTOSAVE_ONE_COMMIT=1) makes each autosave
+	// its own transaction instead of a group commit: benchmarks compare
+	// the two on the same database.
+	AutosaveOneCommit bool
 }
 
 // Postgres reports whether DatabaseURL selects PostgreSQL.
@@ -43,6 +47,8 @@ func Load(name string, args []string, getenv func(string) string, stderr io.Writ
 		DataDir:     or(getenv("TNL_DATA_DIR"), "data"),
 		SMTPURL:     getenv("TNL_SMTP_URL"),
 		MailFrom:    or(getenv("TNL_MAIL_FROM"), "Territoire Numérique Libre <no-reply@localhost>"),
+
+		AutosaveOneCommit: getenv("TNL_AUTOSAVE_ONE_COMMIT") == "1",
 	}
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)

@@ -13,7 +13,7 @@ func TestHomeCallToApplyFollowsTheCalendar(t *testing.T) {
 		mustContain(t, a.browser().get("/"), "prochaine édition sera bientôt publié")
 		paris, _ := time.LoadLocation("Europe/Paris")
 		opens := time.Date(2026, 10, 15, 9, 0, 0, 0, paris)
-		closes := time.Date(2026, 11, 10, 23, 59, 0, 0, paris)
+		closes := domain.ParisDeadline(2026, time.November, 10)
 		ceremony := time.Date(2026, 12, 2, 17, 0, 0, 0, paris)
 		if err := a.db.SaveEdition(ctx, &domain.Edition{Year: 2026, Title: "2026", OpensAt: &opens, ClosesAt: &closes,
 			CeremonyAt: &ceremony, CeremonyPlace: "Paris"}); err != nil {

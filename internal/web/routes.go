@@ -62,15 +62,33 @@ func (s *Server) routes() []route {
 
 		// Applications: the applicant's form (form pages, saving, files).
 		// @routes:form
+		{"GET", "/candidatures/{id}/sections/{section}", signedIn, s.applicationSection},
+		{"POST", "/candidatures/{id}/sections/{section}", signedIn, s.applicationSectionSave},
+		{"POST", "/candidatures/{id}/reponses", signedIn, s.applicationAutosave},
+		{"POST", "/candidatures/{id}/fichiers", signedIn, s.attachmentCreate},
+		{"GET", "/candidatures/{id}/fichiers/{att}", signedIn, s.attachmentShow},
 
 		// Applications: list, overview, continuity, submission, receipts.
 		// @routes:applications
+		{"GET", "/candidatures", signedIn, s.applicationsIndex},
+		{"POST", "/candidatures", signedIn, s.applicationCreate},
+		{"GET", "/candidatures/{id}", signedIn, s.applicationShow},
+		{"GET", "/candidatures/{id}/changements", signedIn, s.applicationChanges},
+		{"GET", "/candidatures/{id}/soumettre", signedIn, s.submitShow},
+		{"POST", "/candidatures/{id}/soumettre", signedIn, s.submitCreate},
+		{"GET", "/candidatures/{id}/recus/{n}", signedIn, s.receiptShow},
+		{"GET", "/candidatures/{id}/recus/{n}/reponses.json", signedIn, s.receiptAnswers},
 
 		// Applications: messages with the secretariat.
 		// @routes:messages
+		{"GET", "/candidatures/{id}/messages", signedIn, s.messagesShow},
+		{"POST", "/candidatures/{id}/messages", signedIn, s.messageCreate},
 
 		// Editions and questionnaires made public (question lists, schema).
 		// @routes:editions-public
+		{"GET", "/editions/{year}/{track}/questions", cachedPublic, s.questionList},
+		{"GET", "/editions/{year}/{track}/questions.ods", cachedPublic, s.questionListODS},
+		{"GET", "/schemas/questionnaire.json", cachedPublic, s.questionnaireSchema},
 
 		// Accounts.
 		{"GET", "/inscription", cachedPublic, s.signupShow},
@@ -109,12 +127,48 @@ func (s *Server) routes() []route {
 
 		// Administration of editions and questionnaires.
 		// @routes:editions-admin
+		{"GET", "/admin/editions", adminOnly, s.adminEditions},
+		{"GET", "/admin/editions/nouvelle", adminOnly, s.adminEditionNew},
+		{"POST", "/admin/editions/nouvelle", adminOnly, s.adminEditionCreate},
+		{"GET", "/admin/editions/{year}", adminOnly, s.adminEditionEdit},
+		{"POST", "/admin/editions/{year}", adminOnly, s.adminEditionUpdate},
+		{"POST", "/admin/editions/{year}/copier", adminOnly, s.adminEditionCopy},
+		{"GET", "/admin/editions/{year}/{track}/questionnaire", adminOnly, s.builderShow},
+		{"POST", "/admin/editions/{year}/{track}/questionnaire/demarrer", adminOnly, s.builderStart},
+		{"POST", "/admin/editions/{year}/{track}/questionnaire/titre", adminOnly, s.builderTitle},
+		{"GET", "/admin/editions/{year}/{track}/questionnaire/nouvelle-section", adminOnly, s.builderSectionNew},
+		{"POST", "/admin/editions/{year}/{track}/questionnaire/nouvelle-section", adminOnly, s.builderSectionCreate},
+		{"GET", "/admin/editions/{year}/{track}/questionnaire/sections/{section}", adminOnly, s.builderSectionEdit},
+		{"POST", "/admin/editions/{year}/{track}/questionnaire/sections/{section}", adminOnly, s.builderSectionUpdate},
+		{"POST", "/admin/editions/{year}/{track}/questionnaire/sections/{section}/deplacer", adminOnly, s.builderSectionMove},
+		{"POST", "/admin/editions/{year}/{track}/questionnaire/sections/{section}/supprimer", adminOnly, s.builderSectionDelete},
+		{"GET", "/admin/editions/{year}/{track}/questionnaire/sections/{section}/nouvelle-question", adminOnly, s.builderQuestionNew},
+		{"POST", "/admin/editions/{year}/{track}/questionnaire/sections/{section}/nouvelle-question", adminOnly, s.builderQuestionCreate},
+		{"GET", "/admin/editions/{year}/{track}/questionnaire/questions/{question}", adminOnly, s.builderQuestionEdit},
+		{"POST", "/admin/editions/{year}/{track}/questionnaire/questions/{question}", adminOnly, s.builderQuestionUpdate},
+		{"POST", "/admin/editions/{year}/{track}/questionnaire/questions/{question}/deplacer", adminOnly, s.builderQuestionMove},
+		{"POST", "/admin/editions/{year}/{track}/questionnaire/questions/{question}/supprimer", adminOnly, s.builderQuestionDelete},
+		{"POST", "/admin/editions/{year}/{track}/questionnaire/deplacer-candidatures", adminOnly, s.builderMoveApplications},
+		{"GET", "/admin/editions/{year}/{track}/questionnaire/apercu", adminOnly, s.questionnairePreview},
+		{"GET", "/admin/editions/{year}/{track}/questionnaire.json", adminOnly, s.questionnaireExport},
+		{"GET", "/admin/editions/{year}/{track}/questionnaire/importer", adminOnly, s.questionnaireImportShow},
+		{"POST", "/admin/editions/{year}/{track}/questionnaire/importer", adminOnly, s.questionnaireImport},
 
 		// Administration of applications: follow-up, reminders, corrections.
 		// @routes:followup
+		{"GET", "/admin/candidatures", adminOnly, s.adminApplications},
+		{"GET", "/admin/candidatures/{id}", adminOnly, s.adminApplication},
+		{"POST", "/admin/candidatures/{id}/messages", adminOnly, s.adminMessageCreate},
+		{"POST", "/admin/candidatures/{id}/correction", adminOnly, s.adminApplicationCorrection},
+		{"GET", "/admin/editions/{year}/rappels", adminOnly, s.adminReminders},
+		{"POST", "/admin/editions/{year}/rappels", adminOnly, s.adminRemindersUpdate},
+		{"POST", "/admin/editions/{year}/rappels/envoyer", adminOnly, s.adminRemindersSend},
 
 		// Administration of applications: exports.
 		// @routes:exports
+		{"GET", "/admin/candidatures/export.csv", adminOnly, s.exportApplications(exportCSV)},
+		{"GET", "/admin/candidatures/export.xlsx", adminOnly, s.exportApplications(exportXLSX)},
+		{"GET", "/admin/candidatures/export.ods", adminOnly, s.exportApplications(exportODS)},
 	}
 }
 

@@ -170,6 +170,12 @@ func TestEveryAdminActionIsAudited(t *testing.T) {
 		target := a.addUser("cible@example.org", domain.RoleApplicant)
 		ids := map[string]string{"id": itoa(target.ID)}
 		objects := bodyAdminFixtures(t, a) // routes that act on a body, not an account
+		for k, v := range editionAdminFixtures(t, a) {
+			objects[k] = v
+		}
+		for k, v := range followupAdminFixtures(t, a) {
+			objects[k] = v
+		}
 		for _, rt := range a.srv.routes() {
 			if rt.access != adminOnly || rt.method != "POST" {
 				continue

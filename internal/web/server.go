@@ -36,6 +36,10 @@ type Options struct {
 	// public page (see pageCache). Defaults to one second; negative turns
 	// the cache off, as tests that change data between requests need.
 	PageCacheTTL time.Duration
+	// AutosaveOneCommitPerSave makes the autosave endpoint write each save
+	// in its own transaction instead of through the group committer:
+	// benchmarks compare group commit with one commit per save.
+	AutosaveOneCommitPerSave bool
 }
 
 // Server holds what handlers share. It has no mutable global state: two
@@ -57,11 +61,14 @@ type Server struct {
 	loginFailures *limiter
 	mailQuota     *limiter
 	pages         *pageCache
+	// autosaveOneCommit: see Options.AutosaveOneCommitPerSave.
+	autosaveOneCommit bool
 }
 
 // New builds the server; it fails if a template or message file is broken.
 func New(o Options) (*Server, error) {
-	s := &Server{cfg: o.Config, db: o.DB, log: o.Log, mail: o.Mail, outbox: o.Outbox, now: o.Now, authFloor: o.AuthFloor}
+	s := &Server{cfg: o.Config, db: o.DB, log: o.Log, mail: o.Mail, outbox: o.Outbox, now: o.Now, authFloor: o.AuthFloor,
+		autosaveOneCommit: o.AutosaveOneCommitPerSave}
 	if s.now == nil {
 		s.now = time.Now
 	}

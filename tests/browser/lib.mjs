@@ -353,7 +353,7 @@ export async function focusState(page) {
       ` "${(el.innerText || el.value || el.getAttribute('name') || '').trim().slice(0, 40)}"`;
     const r = el.getBoundingClientRect();
     return { ok: outline || shadow, visible: r.width > 0 && r.height > 0, what, text: (el.innerText || '').trim(),
-      tag: el.tagName.toLowerCase(), id: el.id, type: el.getAttribute('type'), href: el.getAttribute('href'),
+      tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute('name'), type: el.getAttribute('type'), href: el.getAttribute('href'),
       inMain: !!el.closest('main'), form: el.form ? el.form.getAttribute('action') : null };
   });
 }
