@@ -126,6 +126,8 @@ export function crawlable(href, origin) {
   }
   if (u.origin !== origin) return null;
   if (u.pathname.startsWith('/static/') || /deconnexion|logout/.test(u.pathname)) return null;
+  // Downloads (spreadsheets, JSON, attachments) are files, not pages.
+  if (/\.(ods|xlsx|csv|json|pdf|ics|xml)$/.test(u.pathname) || u.pathname.includes('/fichiers/')) return null;
   return u.pathname + u.search;
 }
 
