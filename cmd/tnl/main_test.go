@@ -58,7 +58,8 @@ func start(t *testing.T, env map[string]string, args ...string) (base string, st
 		})
 		return stopErr
 	}
-	deadline := time.Now().Add(20 * time.Second)
+	// Generous: the demo writes the whole directory, slow under -race on a busy machine.
+	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {
 		if m := servingOn.FindStringSubmatch(stdout.String()); m != nil {
 			t.Cleanup(func() { stop() })

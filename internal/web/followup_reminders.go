@@ -63,24 +63,9 @@ type adminRemindersPage struct {
 	Sent    int // applications just reminded by the button, -1 when not pressed
 }
 
-// followupEdition loads the edition of the URL's {year}; 404 if none.
-func (s *Server) followupEdition(w http.ResponseWriter, r *http.Request) (*domain.Edition, bool) {
-	year, err := strconv.Atoi(r.PathValue("year"))
-	if err != nil {
-		s.notFound(w, r)
-		return nil, false
-	}
-	e, err := s.db.FindEdition(r.Context(), year)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
-	}
-	return e, true
-}
-
 // adminReminders shows an edition's reminder days and what they sent.
 func (s *Server) adminReminders(w http.ResponseWriter, r *http.Request) {
-	e, ok := s.followupEdition(w, r)
+	e, ok := s.editionAt(w, r)
 	if !ok {
 		return
 	}
@@ -126,7 +111,7 @@ func (s *Server) renderReminders(w http.ResponseWriter, r *http.Request, e *doma
 
 // adminRemindersUpdate replaces an edition's reminder days.
 func (s *Server) adminRemindersUpdate(w http.ResponseWriter, r *http.Request) {
-	e, ok := s.followupEdition(w, r)
+	e, ok := s.editionAt(w, r)
 	if !ok {
 		return
 	}
@@ -149,7 +134,7 @@ func (s *Server) adminRemindersUpdate(w http.ResponseWriter, r *http.Request) {
 // adminRemindersSend sends the reminders due now rather than at the next
 // minute, and traces who asked.
 func (s *Server) adminRemindersSend(w http.ResponseWriter, r *http.Request) {
-	e, ok := s.followupEdition(w, r)
+	e, ok := s.editionAt(w, r)
 	if !ok {
 		return
 	}
