@@ -70,13 +70,14 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		conn.SetMaxOpenConns(20)
+		keepConnections(conn, 20)
 		db = &DB{sql: conn, dialect: pgDialect, group: groupCommitter{stop: make(chan struct{})}}
 	} else {
 		conn, err := openSQLite(url)
 		if err != nil {
 			return nil, err
 		}
+		keepConnections(conn, 8)
 		db = &DB{sql: conn, dialect: sqliteDialect, group: groupCommitter{stop: make(chan struct{})}}
 	}
 	db.Now = func() time.Time { return time.Now().UTC() }
@@ -91,6 +92,17 @@ func Open(ctx context.Context, url string) (*DB, error) {
 		}
 	}
 	return db, nil
+}
+
+// keepConnections bounds the pool and keeps its connections open. Left to
+// database/sql's defaults (no bound, two idle), a burst of requests opens
+// hundreds of connections and closes all but two afterwards: each new
+// SQLite connection reads the schema and runs its pragmas, each new
+// PostgreSQL one is a login, and under load that churn costs more than the
+// queries. SQLite has one writer anyway; its readers need few connections.
+func keepConnections(conn *sql.DB, n int) {
+	conn.SetMaxOpenConns(n)
+	conn.SetMaxIdleConns(n)
 }
 
 // openSQLite opens a SQLite file with the settings that make an
