@@ -19,7 +19,8 @@ type Application struct {
 	Track           string
 	Body            Body
 	QuestionnaireID int64
-	Version         int // the questionnaire version it answers
+	Version         int       // the questionnaire version it answers
+	QuestionnaireAt time.Time // when that version was last written (see Questionnaire.CreatedAt)
 	Status          ApplicationStatus
 	Submissions     int    // how many times it was submitted
 	Correction      string // why the secretariat reopened it, while it is open again

@@ -9,7 +9,7 @@ import (
 	"tnl/internal/domain"
 )
 
-const applicationColumns = `a.id, a.year, a.track, a.questionnaire_id, q.version, a.status, a.submissions, a.correction,
+const applicationColumns = `a.id, a.year, a.track, a.questionnaire_id, q.version, q.created_at, a.status, a.submissions, a.correction,
 	a.created_at, a.updated_at, a.submitted_at,
 	(SELECT COUNT(*) FROM answers n WHERE n.application_id = a.id AND n.value <> '')`
 
@@ -22,7 +22,7 @@ func scanApplication(row interface{ Scan(...any) error }) (*domain.Application, 
 	var requestedBy sql.NullInt64
 	var postal string
 	b := &a.Body
-	err := row.Scan(&a.ID, &a.Year, &a.Track, &a.QuestionnaireID, &a.Version, &a.Status, &a.Submissions, &a.Correction,
+	err := row.Scan(&a.ID, &a.Year, &a.Track, &a.QuestionnaireID, &a.Version, &a.QuestionnaireAt, &a.Status, &a.Submissions, &a.Correction,
 		&a.CreatedAt, &a.UpdatedAt, &submitted, &a.Answered,
 		&b.ID, &b.Key, &b.Name, &b.Kind, &b.Departement, &b.Region, &b.INSEE, &b.SIREN, &b.Population,
 		&postal, &b.EPCI, &b.Status, &requestedBy, &b.Reason, &b.SearchName)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"time"
 
 	"tnl/internal/domain"
 	"tnl/internal/form"
@@ -92,7 +93,7 @@ func (s *Server) loadApplicationParts(r *http.Request, acc *appAccess) error {
 	if acc.Track, ok = acc.Edition.Track(acc.App.Track); !ok {
 		return fmt.Errorf("application %d: track %q missing from edition %d", acc.App.ID, acc.App.Track, acc.App.Year)
 	}
-	if acc.Def, err = s.definition(r, acc.App.QuestionnaireID); err != nil {
+	if acc.Def, err = s.applicationDefinition(r, acc.App); err != nil {
 		return err
 	}
 	if acc.Answers, err = s.db.Answers(ctx, acc.App.ID); err != nil {
@@ -122,16 +123,37 @@ func (s *Server) definition(r *http.Request, id int64) (*form.Questionnaire, err
 	if err != nil {
 		return nil, err
 	}
-	key := fmt.Sprintf("%d/%d", q.ID, q.CreatedAt.UnixMicro())
-	definitions.mu.Lock()
-	defer definitions.mu.Unlock()
-	if d, ok := definitions.byID[key]; ok {
+	return definitions.decode(q.ID, q.CreatedAt, q.Definition)
+}
+
+// applicationDefinition returns the definition an application answers,
+// reading it from the database only when the cache lacks that version.
+func (s *Server) applicationDefinition(r *http.Request, app *domain.Application) (*form.Questionnaire, error) {
+	if d, ok := definitions.get(app.QuestionnaireID, app.QuestionnaireAt); ok {
+		return d, nil
+	}
+	return s.definition(r, app.QuestionnaireID)
+}
+
+func definitionKey(id int64, at time.Time) string { return fmt.Sprintf("%d/%d", id, at.UnixMicro()) }
+
+func (c *definitionCache) get(id int64, at time.Time) (*form.Questionnaire, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.byID[definitionKey(id, at)]
+	return d, ok
+}
+
+func (c *definitionCache) decode(id int64, at time.Time, raw []byte) (*form.Questionnaire, error) {
+	if d, ok := c.get(id, at); ok {
 		return d, nil
 	}
 	var d form.Questionnaire
-	if err := json.Unmarshal(q.Definition, &d); err != nil {
+	if err := json.Unmarshal(raw, &d); err != nil {
 		return nil, fmt.Errorf("questionnaire %d: %w", id, err)
 	}
-	definitions.byID[key] = &d
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.byID[definitionKey(id, at)] = &d
 	return &d, nil
 }

@@ -57,7 +57,7 @@ func (s *Server) carrySource(w http.ResponseWriter, r *http.Request, id int64, b
 // exist in app's questionnaire with a value it accepts (form.Carry), and
 // returns how many were copied. Files stay with the earlier application.
 func (s *Server) carryAnswers(r *http.Request, src, app *domain.Application) (int, error) {
-	def, err := s.definition(r, app.QuestionnaireID)
+	def, err := s.applicationDefinition(r, app)
 	if err != nil {
 		return 0, err
 	}

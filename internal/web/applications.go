@@ -217,7 +217,7 @@ func carrySources(apps []*domain.Application, year int, track string) ([]*domain
 // applicationPercent is the share of an application's shown questions
 // that are answered.
 func (s *Server) applicationPercent(r *http.Request, app *domain.Application) (int, error) {
-	def, err := s.definition(r, app.QuestionnaireID)
+	def, err := s.applicationDefinition(r, app)
 	if err != nil {
 		return 0, err
 	}

@@ -83,8 +83,9 @@ func (s *Server) exportApplications(format exportFormat) http.HandlerFunc {
 
 // exportBody is where the file goes: for a text format and a client that
 // accepts it, through gzip at its fastest level, set here so that the
-// site's compression (level 6, for pages) leaves it alone. On a 300 MB CSV
-// the default level cost several seconds of CPU for a file a fifth smaller.
+// site's compression (level 6, for pages) leaves it alone. On export-like
+// text, level 6 compressed at 20 MB/s here against 180 MB/s at level 1,
+// for a file a quarter smaller: 15 s of CPU on a 300 MB CSV instead of 2.
 func exportBody(w http.ResponseWriter, r *http.Request, format exportFormat) (io.Writer, func() error) {
 	if !format.text || !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 		return w, func() error { return nil }
@@ -101,6 +102,17 @@ type exportJob struct {
 	track   *domain.Track
 	def     *form.Questionnaire
 	lang    string
+	words   map[string]string // translated message ids, the same on many rows
+}
+
+// t translates a message id without arguments, once per export.
+func (x *exportJob) t(tr *translator, id string) string {
+	w, ok := x.words[id]
+	if !ok {
+		w = tr.T(x.lang, id)
+		x.words[id] = w
+	}
+	return w
 }
 
 // exportFilter reads the dashboard's filters (see parseApplicationQuery),
@@ -120,7 +132,7 @@ func exportFilter(r *http.Request) store.ApplicationFilter {
 // the columns.
 func (s *Server) loadExport(r *http.Request, f store.ApplicationFilter) (*exportJob, error) {
 	ctx := r.Context()
-	x := &exportJob{filter: f, lang: requestLang(r)}
+	x := &exportJob{filter: f, lang: requestLang(r), words: map[string]string{}}
 	var err error
 	if f.Year == 0 {
 		x.edition, err = s.db.LatestEdition(ctx)
@@ -232,15 +244,20 @@ func (s *Server) exportRow(row []render.Cell, x *exportJob, cols []*exportColumn
 	if app.SubmittedAt != nil {
 		submitted = app.SubmittedAt.In(domain.Paris).Format("2006-01-02 15:04:05")
 	}
+	population := render.Cell{} // unknown, as for many syndicats
+	if b.Population > 0 {
+		population = render.Num(strconv.Itoa(b.Population))
+	}
 	row = append(row, render.Text(b.Name), render.Text(b.Key), render.Text(b.INSEE), render.Text(b.SIREN),
-		render.Text(s.tr.T(x.lang, "kind."+b.Kind)), render.Text(b.Departement), render.Num(strconv.Itoa(b.Population)),
-		render.Text(x.track.Name), render.Text(s.tr.T(x.lang, followupStatus(app))),
+		render.Text(x.t(s.tr, "kind."+b.Kind)), render.Text(b.Departement), population,
+		render.Text(x.track.Name), render.Text(x.t(s.tr, followupStatus(app))),
 		render.Num(strconv.Itoa(app.Submissions)), render.Text(submitted), render.Num(strconv.Itoa(app.Version)))
 	values := form.Answers(answers)
 	for _, c := range cols {
 		v := answers[c.q.ID]
+		conditional := c.section.ShowIf != nil || c.q.ShowIf != nil
 		switch {
-		case v == "" || !form.QuestionVisible(x.def, c.section, c.q, values):
+		case v == "" || conditional && !form.QuestionVisible(x.def, c.section, c.q, values):
 			row = append(row, render.Cell{})
 		case c.q.Type == form.Integer || c.q.Type == form.Percentage:
 			row = append(row, render.Num(v))

@@ -134,7 +134,7 @@ func TestExportsInEveryFormat(t *testing.T) {
 				t.Fatalf("%s: header %q", ext, head)
 			}
 			want := map[string]string{
-				"Organisme": "Saint-Martin-d'Uriage", "Code INSEE": "38422", "Nature": "Commune", "Statut": a.srv.tr.T("fr", "followup.status.draft"),
+				"Organisme": "Saint-Martin-d'Uriage", "Code INSEE": "38422", "Nature": "Commune", "Population": "", "Statut": a.srv.tr.T("fr", "followup.status.draft"),
 				"Parcours": "Label", "Nombre de soumissions": "0", "Version du questionnaire": "1",
 				"Stratégie et mutualisation – Date d'adoption":                                                           "14/03/2025",
 				"Stratégie et mutualisation – Qui porte la démarche au sein de votre organisme\u00a0?":                   "Un élu ou une élue référente, Le service informatique",

@@ -272,7 +272,7 @@ func (s *Server) applicationRows(r *http.Request, apps []*domain.Application, e 
 		def, ok := defs[app.QuestionnaireID]
 		if !ok {
 			var err error
-			if def, err = s.definition(r, app.QuestionnaireID); err != nil {
+			if def, err = s.applicationDefinition(r, app); err != nil {
 				return nil, err
 			}
 			defs[app.QuestionnaireID] = def
