@@ -1,0 +1,212 @@
+package main
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"tnl/bench/autosave/harness"
+)
+
+// Goals of the issue.
+const (
+	goalRatio = 5.0
+	goalP99   = 50 * time.Millisecond
+)
+
+type report struct {
+	opts     options
+	machine  string
+	settings []string
+	start    time.Time
+	elapsed  time.Duration
+	loadEnd  string
+	fsync    time.Duration // median write + fsync of 4 KiB where the databases live
+	loads    []*loadResult
+	crashes  []*crashResult
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func verdict(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "**missed**"
+}
+
+func (r *report) section() string {
+	if r.opts.crash {
+		return "autosave-crash"
+	}
+	return "autosave"
+}
+
+func (r *report) tables() string {
+	if r.opts.crash {
+		return r.crashTable()
+	}
+	return r.loadTable() + "\n" + r.ratioTable()
+}
+
+func (r *report) loadTable() string {
+	var b strings.Builder
+	b.WriteString("| engine | pace | mode | saves/s | p50 | p99 | max | saves in window | server CPU | saves per WAL sync | conflicts | errors |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, l := range r.loads {
+		perSync := "—"
+		if l.commits > 0 {
+			perSync = fmt.Sprintf("%.1f", float64(l.saves)/float64(l.commits))
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %s | %s | %d in %.1f s | %.1f s | %s | %d | %d |\n",
+			l.engine, paceText(l.think), l.mode, l.rate(), ms(l.p50), ms(l.p99), ms(l.pmax), l.saves, l.window.Seconds(),
+			l.cpu.Seconds(), perSync, l.conflicts, l.refused+l.unreachable)
+	}
+	return b.String()
+}
+
+func paceText(think time.Duration) string {
+	if think == 0 {
+		return "no pause (saturation)"
+	}
+	return fmt.Sprintf("a save every %s per saver", think)
+}
+
+// ratioTable compares the modes per engine, medians over the rounds: the
+// ratio of rates at saturation, and the p99 of the group commit at the
+// paced rate (at saturation, latency only measures the queue).
+func (r *report) ratioTable() string {
+	var b strings.Builder
+	b.WriteString("| engine | saturation: group commit saves/s | one commit per save saves/s | ratio | paced: group commit p99 | one commit per save p99 | goal | met |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	rate := (*loadResult).rate
+	p99 := func(l *loadResult) float64 { return float64(l.p99) }
+	for _, engine := range r.engineNames() {
+		g, one := r.median(engine, modeGroup, 0, rate), r.median(engine, modeOne, 0, rate)
+		gp99 := time.Duration(r.median(engine, modeGroup, r.opts.think, p99))
+		onep99 := time.Duration(r.median(engine, modeOne, r.opts.think, p99))
+		ratio := g / one
+		fmt.Fprintf(&b, "| %s | %.0f | %.0f | %.1f× | %s | %s | ≥ %.0f×, p99 ≤ %s | %s |\n",
+			engine, g, one, ratio, ms(gp99), ms(onep99), goalRatio, ms(goalP99),
+			verdict(ratio >= goalRatio && gp99 <= goalP99 && r.opts.think > 0))
+	}
+	return b.String()
+}
+
+func (r *report) engineNames() []string {
+	var out []string
+	for _, l := range r.loads {
+		if !slices.Contains(out, l.engine) {
+			out = append(out, l.engine)
+		}
+	}
+	return out
+}
+
+func (r *report) median(engine, mode string, think time.Duration, f func(*loadResult) float64) float64 {
+	var v []float64
+	for _, l := range r.loads {
+		if l.engine == engine && l.mode == mode && l.think == think {
+			v = append(v, f(l))
+		}
+	}
+	if len(v) == 0 {
+		return 0
+	}
+	slices.Sort(v)
+	return v[len(v)/2]
+}
+
+func (r *report) crashTable() string {
+	var b strings.Builder
+	b.WriteString("| engine | SIGKILLs | duration | saves acknowledged | sent again after a connection error | questions checked | acknowledged saves lost | integrity | goal | met |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
+	for _, c := range r.crashes {
+		ok := c.lost == 0 && c.kills >= 20 && integrityOK(c)
+		fmt.Fprintf(&b, "| %s | %d | %s | %d | %d | %d | %d | %s | 0 lost, integrity passes, ≥ 20 kills | %s |\n",
+			c.engine, c.kills, c.elapsed.Round(time.Second), c.acked, c.retried, c.checked, c.lost,
+			strings.Join(c.integrity, "; "), verdict(ok))
+	}
+	return b.String()
+}
+
+func integrityOK(c *crashResult) bool {
+	for _, s := range c.integrity {
+		if strings.HasSuffix(s, "`PRAGMA integrity_check`: ok") || strings.HasSuffix(s, ": 0 violations") ||
+			strings.HasPrefix(s, "answers without their accepted history row: 0 ") {
+			continue
+		}
+		return false
+	}
+	return len(c.integrity) > 0
+}
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	if r.opts.crash {
+		r.crashIntro(&b)
+	} else {
+		r.loadIntro(&b)
+	}
+	b.WriteString(r.machine)
+	target := "bench-autosave"
+	if r.opts.crash {
+		target = "bench-crash"
+	}
+	fmt.Fprintf(&b, "- command: `make %s`, that is `go run ./bench/autosave %s` inside `pg_virtualenv -t -o fsync=on` "+
+		"with `%s` set: SQLite, then PostgreSQL, in one run\n", target, strings.Join(r.opts.args, " "), harness.PostgresEnv)
+	for _, s := range r.settings {
+		fmt.Fprintf(&b, "- %s\n", s)
+	}
+	fmt.Fprintf(&b, "- one durable write here: writing 4 KiB and `fsync` in the databases' folder takes %s (median of 200): "+
+		"the least a commit costs on this machine\n", fmt.Sprintf("%.2f ms", float64(r.fsync.Microseconds())/1000))
+	for _, engine := range r.engineNames() {
+		perSave := func(mode string) float64 {
+			return r.median(engine, mode, 0, func(l *loadResult) float64 { return l.cpu.Seconds() * 1000 / float64(l.saves) })
+		}
+		fmt.Fprintf(&b, "- %s at saturation: `tnl serve` used %.2f ms of CPU per save with the group commit, %.2f ms with one commit per save\n",
+			engine, perSave(modeGroup), perSave(modeOne))
+	}
+	fmt.Fprintf(&b, "- duration of the run: %s; load average at the end (1, 5, 15 min): %s\n\n", r.elapsed.Round(time.Second), r.loadEnd)
+	b.WriteString(r.tables())
+	return b.String()
+}
+
+func (r *report) loadIntro(b *strings.Builder) {
+	b.WriteString("## Autosave: 500 concurrent savers, group commit against one commit per save\n\n")
+	b.WriteString("Written by `make bench-autosave` (`bench/autosave`); run it again rather than editing by hand.\n\n")
+	fmt.Fprintf(b, "A fresh database holds an open edition with the default Label questionnaire, %d applications of %d "+
+		"directory bodies and one account, approved member of all of them. Each of %d savers (a goroutine with its own "+
+		"session, signed in through `POST /connexion`, and a kept-alive connection, as a browser tab) writes one answer "+
+		"of its own application (half a long text of ~600 characters, half a short text) through the real endpoint "+
+		"`POST /candidatures/{id}/reponses` (`q`, `a.<q>`, `v.<q>`), again and again, each save made on the version "+
+		"the previous one returned. The same load runs against `tnl serve` with the group commit (the default) and "+
+		"with one commit per save (`TNL_AUTOSAVE_ONE_COMMIT=1`), on the same database in the same run: %s of warm-up, "+
+		"then %s recorded, %d round(s).\n\n", r.opts.savers, r.opts.savers, r.opts.savers, r.opts.warmup, r.opts.duration, r.opts.rounds)
+	fmt.Fprintf(b, "Two paces. Without pause, the savers keep the server saturated: that gives the commit rate each "+
+		"mode sustains, and the ratio; latencies then only measure the queue. With a pause of %s after each save "+
+		"(500 people typing at once, each autosaved every %s: about %.0f saves/s offered), the latencies are those "+
+		"of a busy but not saturated server. Every save completed in the window counts, with its latency from "+
+		"request to answer; a save is one HTTP request, which also loads the application, its questionnaire and "+
+		"answers, refreshes the session, and recomputes the indicative score that the endpoint returns.\n\n",
+		r.opts.think, r.opts.think, float64(r.opts.savers)/r.opts.think.Seconds())
+	b.WriteString("\"Saves per WAL sync\" divides the saves by PostgreSQL's `pg_stat_wal.wal_sync` over the window: " +
+		"how many saves each durable flush carried. \"Server CPU\" is the processor time `tnl serve` used in the window " +
+		"(user + system, from `/proc/<pid>/stat`); divided by the saves, it is what a save costs besides its commit.\n\n")
+}
+
+func (r *report) crashIntro(b *strings.Builder) {
+	b.WriteString("## Autosave crash run: SIGKILL under load\n\n")
+	b.WriteString("Written by `make bench-crash` (`bench/autosave -crash`); run it again rather than editing by hand.\n\n")
+	fmt.Fprintf(b, "The autosave load above (%d savers on a fresh database, group commit, the default) runs while the "+
+		"server is killed with SIGKILL %d times, each at a random moment 0.2 to 1.5 s after it became ready, and "+
+		"restarted at once on the same address. Savers keep, per question, the highest version and its value that "+
+		"the server acknowledged with 200; after a connection error they send the same value on the same version "+
+		"again (a save committed whose answer was lost is then answered as a repeated save). At the end, each "+
+		"question's stored answer (`store.Answers`) must have a version at least the acknowledged one and, if "+
+		"equal, the same value; then the integrity checks run: on SQLite `PRAGMA integrity_check` and "+
+		"`PRAGMA foreign_key_check`, on both engines that every answer's version has its accepted history row "+
+		"with the same value (written in the same transaction). On PostgreSQL only `tnl` is killed, not the "+
+		"database server.\n\n", r.opts.savers, r.opts.kills)
+}
