@@ -252,3 +252,22 @@ func TestDeactivatedAccountIsSignedOut(t *testing.T) {
 		mustContain(t, r, "désactivé")
 	})
 }
+
+// TestIdleSessionEnds: a session unused for longer than the idle limit is
+// over, while one in use is noted without being rewritten on every request.
+func TestIdleSessionEnds(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *testApp) {
+		a.srv.idle = idleRule{limit: 300 * time.Millisecond, noteEvery: 0}
+		b := a.signedIn("idle@example.org", domain.RoleApplicant)
+		for range 3 { // used every 100 ms: stays signed in
+			time.Sleep(100 * time.Millisecond)
+			if r := b.get("/compte"); r.status != http.StatusOK {
+				t.Fatalf("a session in use ended: %d", r.status)
+			}
+		}
+		time.Sleep(400 * time.Millisecond)
+		if r := b.get("/compte"); r.status != http.StatusSeeOther {
+			t.Fatalf("an idle session still works: %d", r.status)
+		}
+	})
+}

@@ -201,6 +201,11 @@ func (s *Server) withUser(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		if !s.stillActive(r) {
+			s.sessions.Destroy(r.Context())
+			next.ServeHTTP(w, r)
+			return
+		}
 		u, err := s.db.FindUserByID(r.Context(), id)
 		if err != nil || !u.Active() {
 			if err != nil && !domain.IsNotFound(err) {
@@ -213,6 +218,31 @@ func (s *Server) withUser(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxUser, u)))
 	})
+}
+
+// A session unused for sessionIdle ends; its last use is noted at most
+// every sessionSeenEvery, so that a busy session (an autosaving form) is
+// not rewritten on every request. Tests shorten both (Server.idle).
+const (
+	sessionIdle      = 4 * time.Hour
+	sessionSeenEvery = 5 * time.Minute
+)
+
+type idleRule struct{ limit, noteEvery time.Duration }
+
+// stillActive reports whether the session was used recently enough, and
+// notes this use when the last note is old. Wall-clock time, like the
+// session store's own expiry, not the server's (fakeable) business clock.
+func (s *Server) stillActive(r *http.Request) bool {
+	now := time.Now()
+	seen := time.UnixMilli(s.sessions.GetInt64(r.Context(), "seen"))
+	if seen.UnixMilli() != 0 && now.Sub(seen) > s.idle.limit {
+		return false
+	}
+	if now.Sub(seen) > s.idle.noteEvery {
+		s.sessions.Put(r.Context(), "seen", now.UnixMilli())
+	}
+	return true
 }
 
 // clientIP is the address rate limits apply to. Behind a reverse proxy on

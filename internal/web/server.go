@@ -63,6 +63,7 @@ type Server struct {
 	pages         *pageCache
 	// autosaveOneCommit: see Options.AutosaveOneCommitPerSave.
 	autosaveOneCommit bool
+	idle              idleRule // when an unused session ends (withUser)
 }
 
 // New builds the server; it fails if a template or message file is broken.
@@ -92,6 +93,7 @@ func New(o Options) (*Server, error) {
 	s.loginFailures = newLimiter(6, time.Minute, s.now)
 	s.mailQuota = newLimiter(3, 15*time.Minute, s.now)
 	s.pages = newPageCache(o.PageCacheTTL, s.now)
+	s.idle = idleRule{limit: sessionIdle, noteEvery: sessionSeenEvery}
 	return s, nil
 }
 
@@ -102,7 +104,9 @@ func newSessionManager(db *store.DB, https bool) *scs.SessionManager {
 	sm := scs.New()
 	sm.Store = db.Sessions()
 	sm.Lifetime = 24 * time.Hour
-	sm.IdleTimeout = 4 * time.Hour
+	// No sm.IdleTimeout: scs would then rewrite the session row on every
+	// request, one more durable commit per autosave. withUser enforces the
+	// idle limit instead, writing the session at most every few minutes.
 	sm.Cookie.Name = "tnl_session"
 	sm.Cookie.HttpOnly = true
 	sm.Cookie.SameSite = http.SameSiteLaxMode
