@@ -6,7 +6,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,3 +129,29 @@ func BenchmarkPalmaresYear(b *testing.B) {
 // BenchmarkLogin renders the sign-in form: no query, only the session
 // machinery and a small template.
 func BenchmarkLogin(b *testing.B) { benchPage(b, fixed("/connexion")) }
+
+// BenchmarkQuestionnaireSection measures a signed-in applicant's first
+// section of the demo's half-filled application (what `make bench` loads
+// as "questionnaire section").
+func BenchmarkQuestionnaireSection(b *testing.B) {
+	h, _ := benchSite(b, "sqlite", -1)
+	login := httptest.NewRequest("POST", "/connexion", strings.NewReader(url.Values{
+		"email": {"candidat1@example.org"}, "password": {testPassword}}.Encode()))
+	login.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, login)
+	cookies := rec.Result().Cookies()
+	if rec.Code != http.StatusSeeOther || len(cookies) == 0 {
+		b.Fatalf("sign in: %d", rec.Code)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		req := httptest.NewRequest("GET", "/candidatures/2/sections/strategie", nil)
+		req.AddCookie(cookies[0])
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
