@@ -9,7 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"tnl/bench/autosave/harness"
+	"tnl/bench/harness"
 	"tnl/internal/store"
 )
 

@@ -8,7 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"tnl/bench/autosave/harness"
+	"tnl/bench/harness"
 )
 
 // loadResult is one measured window of saves against one server.

@@ -25,13 +25,11 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"sync"
-	"syscall"
 	"time"
 
-	"tnl/bench/autosave/harness"
+	"tnl/bench/harness"
 	"tnl/internal/store"
 )
 
@@ -53,16 +51,7 @@ type options struct {
 
 func main() {
 	harness.PinLoad()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench/autosave:", err)
-		os.Exit(1)
-	}
+	harness.Main("bench/autosave", run)
 }
 
 func parseFlags(args []string) (options, error) {

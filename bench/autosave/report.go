@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"tnl/bench/autosave/harness"
+	"tnl/bench/harness"
 )
 
 // Goals of the issue.

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"time"
 
-	"tnl/bench/autosave/harness"
+	"tnl/bench/harness"
 	"tnl/internal/domain"
 	"tnl/internal/form"
 	"tnl/internal/store"

@@ -14,7 +14,7 @@ import (
 	"path/filepath"
 	"time"
 
-	"tnl/bench/autosave/harness"
+	"tnl/bench/harness"
 )
 
 // result is one export measured.

@@ -17,13 +17,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
-	"tnl/bench/autosave/harness"
+	"tnl/bench/harness"
 )
 
 // Goals of the issue, per export.
@@ -45,16 +43,7 @@ type options struct {
 
 func main() {
 	harness.PinLoad()
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench/export:", err)
-		os.Exit(1)
-	}
+	harness.Main("bench/export", run)
 }
 
 func parseFlags(args []string) (options, error) {

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"tnl/bench/autosave/harness"
+	"tnl/bench/harness"
 )
 
 type report struct {

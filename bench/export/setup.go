@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"tnl/bench/autosave/harness"
+	"tnl/bench/harness"
 	"tnl/internal/domain"
 	"tnl/internal/form"
 	"tnl/internal/store"

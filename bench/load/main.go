@@ -24,13 +24,13 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
-	"os/signal"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"tnl/bench/mdsection"
+
+	"tnl/bench/harness"
 )
 
 // options are the knobs of one run; the defaults are the issue's.
@@ -52,18 +52,7 @@ func main() {
 		}
 		return
 	}
-	// Ctrl-C or SIGTERM cancels ctx; every child is started with it and
-	// stopped in a defer, so none outlives this program.
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := run(ctx, os.Args[1:])
-	stop()
-	if errors.Is(err, flag.ErrHelp) {
-		return
-	}
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "bench/load:", err)
-		os.Exit(1)
-	}
+	harness.Main("bench/load", run)
 }
 
 func parseFlags(args []string) (options, error) {
@@ -111,7 +100,7 @@ func run(ctx context.Context, args []string) error {
 	defer os.RemoveAll(tmp)
 	// The source is read just before tnl is built: the load figures are those
 	// of that tree.
-	rep.machine = append(rep.machine, describeSource(ctx, root))
+	rep.machine = append(rep.machine, harness.Source(ctx, root))
 	if rep.results, err = measure(ctx, o, root, tmp); err != nil {
 		return err
 	}

@@ -7,10 +7,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
+
+	"tnl/bench/harness"
 )
 
 // Goals from ../shared/docs/quality.md, "Speed and scale".
@@ -52,44 +53,8 @@ func goBenchmarks(ctx context.Context, root string) (string, error) {
 func describeMachine(ctx context.Context) []string {
 	wrk, _ := exec.CommandContext(ctx, "wrk", "-v").CombinedOutput()
 	wrkVersion, _, _ := strings.Cut(string(wrk), " [") // drop "[epoll] Copyright …"
-	return []string{
-		"CPU: " + procField("/proc/cpuinfo", "model name"),
-		fmt.Sprintf("CPUs (nproc): %d", runtime.NumCPU()),
-		"memory: " + memTotal(),
-		"kernel: " + strings.TrimSpace(readString("/proc/sys/kernel/osrelease")),
-		"Go: " + runtime.Version(),
-		"wrk: " + strings.TrimSpace(wrkVersion),
-		"load average at start (1, 5, 15 min): " + loadAverage(),
-	}
-}
-
-// describeSource names the commit measured, and says whether tracked files
-// differed from it. It reads git without taking its lock, so that it never
-// rewrites the index of someone working in the same tree.
-func describeSource(ctx context.Context, root string) string {
-	git := func(args ...string) (string, error) {
-		cmd := exec.CommandContext(ctx, "git", append([]string{"--no-optional-locks"}, args...)...)
-		cmd.Dir = root
-		out, err := cmd.Output()
-		return strings.TrimSpace(string(out)), err
-	}
-	commit, err := git("rev-parse", "--short", "HEAD")
-	if err != nil {
-		return "source: not a git checkout"
-	}
-	if changes, err := git("status", "--porcelain", "--untracked-files=no"); err != nil || changes != "" {
-		return "source: commit " + commit + " with uncommitted changes to tracked files"
-	}
-	return "source: commit " + commit + " (tracked files unchanged)"
-}
-
-// memTotal is the machine's memory in GiB, from /proc/meminfo's kB.
-func memTotal() string {
-	var kB int
-	if _, err := fmt.Sscanf(procField("/proc/meminfo", "MemTotal"), "%d kB", &kB); err != nil {
-		return "unknown"
-	}
-	return fmt.Sprintf("%.1f GiB", float64(kB)/(1<<20))
+	return append(harness.Hardware(), "wrk: "+strings.TrimSpace(wrkVersion),
+		"load average at start (1, 5, 15 min): "+harness.LoadAverage())
 }
 
 // benchLines keeps the benchmark lines of go test's output, with the
@@ -113,28 +78,6 @@ func benchLines(out string) string {
 		}
 	}
 	return strings.Join(kept, "")
-}
-
-// loadAverage tells how busy the shared machine was.
-func loadAverage() string {
-	f := strings.Fields(readString("/proc/loadavg"))
-	return strings.Join(f[:min(3, len(f))], " ")
-}
-
-// procField returns the value of the first "name : value" line of a /proc file.
-func procField(path, name string) string {
-	for line := range strings.Lines(readString(path)) {
-		k, v, ok := strings.Cut(line, ":")
-		if ok && strings.TrimSpace(k) == name {
-			return strings.TrimSpace(v)
-		}
-	}
-	return "unknown"
-}
-
-func readString(path string) string {
-	b, _ := os.ReadFile(path)
-	return string(b)
 }
 
 // command is the exact command that produced the figures.
@@ -190,7 +133,7 @@ func (r *report) roundsSection() string {
 			fmt.Fprintf(&b, "| %d | %s | %.0f | %s | %s | %d |\n", i+1, s.target.name, w.rps, ms(w.p50), ms(w.p99), w.timeouts)
 		}
 	}
-	fmt.Fprintf(&b, "\nLoad average at the end (1, 5, 15 min): %s.\n", loadAverage())
+	fmt.Fprintf(&b, "\nLoad average at the end (1, 5, 15 min): %s.\n", harness.LoadAverage())
 	return b.String()
 }
 

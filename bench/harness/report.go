@@ -22,22 +22,25 @@ func WriteSection(root, name, body string) error {
 
 // Machine describes what the figures were measured on, as list items.
 func Machine(ctx context.Context, root string) string {
-	lines := []string{
-		"date: " + time.Now().UTC().Format("2006-01-02 15:04 UTC"),
-		"CPU: " + procField("/proc/cpuinfo", "model name"),
-		fmt.Sprintf("CPUs online: %d", OnlineCPUs()),
-		"memory: " + memTotal(),
-		"kernel: " + strings.TrimSpace(readString("/proc/sys/kernel/osrelease")),
-		"Go: " + runtime.Version(),
-		"load average at start (1, 5, 15 min): " + LoadAverage(),
-		Source(ctx, root),
-	}
+	lines := append([]string{"date: " + time.Now().UTC().Format("2006-01-02 15:04 UTC")}, Hardware()...)
+	lines = append(lines, "load average at start (1, 5, 15 min): "+LoadAverage(), Source(ctx, root))
 	if Pinned() {
 		lines = append(lines, "pinning: `tnl serve` on CPU 0, the load generator on CPU 1 (`taskset`); PostgreSQL on either")
 	} else {
 		lines = append(lines, "pinning: none (taskset or a second CPU missing)")
 	}
 	return "- " + strings.Join(lines, "\n- ") + "\n"
+}
+
+// Hardware names the machine and toolchain the figures come from.
+func Hardware() []string {
+	return []string{
+		"CPU: " + procField("/proc/cpuinfo", "model name"),
+		fmt.Sprintf("CPUs online: %d", OnlineCPUs()),
+		"memory: " + memTotal(),
+		"kernel: " + strings.TrimSpace(readString("/proc/sys/kernel/osrelease")),
+		"Go: " + runtime.Version(),
+	}
 }
 
 // Source names the commit measured, and whether tracked files differed
