@@ -15,7 +15,6 @@ import (
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
 	"github.com/pressly/goose/v3"
-	_ "modernc.org/sqlite" // SQLite driver "sqlite", pure Go
 
 	"tnl/internal/config"
 )
@@ -124,7 +123,7 @@ func openSQLite(path string) (*sql.DB, error) {
 	q.Set("_txlock", "immediate")
 	q.Set("_time_integer_format", "unix_micro")
 	q.Set("_inttotime", "1")
-	return sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	return sql.Open(cachingSQLiteDriver(), "file:"+path+"?"+q.Encode())
 }
 
 // checkSQLitePragmas refuses to run on a connection whose settings would
