@@ -14,6 +14,7 @@ import (
 // loadResult is one measured window of saves against one server.
 type loadResult struct {
 	engine, mode   string
+	direct         bool          // through the store, without HTTP (direct.go)
 	think          time.Duration // pause of each saver after each save; 0: saturation
 	window         time.Duration
 	saves          int64 // saves acknowledged (200) within the window

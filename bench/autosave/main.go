@@ -194,6 +194,11 @@ func measureEngine(ctx context.Context, o options, rep *report, e *harness.Engin
 				harness.Step("%s, %s, think %s: %.0f saves/s, p50 %s, p99 %s", e.Name, mode, think, r.rate(), ms(r.p50), ms(r.p99))
 			}
 		}
+		direct, err := measureDirect(ctx, o, e, savers, stats.walSyncs)
+		if err != nil {
+			return fmt.Errorf("direct: %w", err)
+		}
+		rep.loads = append(rep.loads, direct...)
 	}
 	return nil
 }

@@ -52,18 +52,28 @@ func (r *report) tables() string {
 
 func (r *report) loadTable() string {
 	var b strings.Builder
-	b.WriteString("| engine | pace | mode | saves/s | p50 | p99 | max | saves in window | server CPU | saves per WAL sync | conflicts | errors |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| engine | through | pace | mode | saves/s | p50 | p99 | max | saves in window | server CPU | saves per WAL sync | conflicts | errors |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, l := range r.loads {
-		perSync := "—"
+		perSync, cpu := "—", "—"
 		if l.commits > 0 {
 			perSync = fmt.Sprintf("%.1f", float64(l.saves)/float64(l.commits))
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %.0f | %s | %s | %s | %d in %.1f s | %.1f s | %s | %d | %d |\n",
-			l.engine, paceText(l.think), l.mode, l.rate(), ms(l.p50), ms(l.p99), ms(l.pmax), l.saves, l.window.Seconds(),
-			l.cpu.Seconds(), perSync, l.conflicts, l.refused+l.unreachable)
+		if !l.direct {
+			cpu = fmt.Sprintf("%.1f s", l.cpu.Seconds())
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %.0f | %s | %s | %s | %d in %.1f s | %s | %s | %d | %d |\n",
+			l.engine, throughText(l.direct), paceText(l.think), l.mode, l.rate(), ms(l.p50), ms(l.p99), ms(l.pmax), l.saves,
+			l.window.Seconds(), cpu, perSync, l.conflicts, l.refused+l.unreachable)
 	}
 	return b.String()
+}
+
+func throughText(direct bool) string {
+	if direct {
+		return "the store"
+	}
+	return "HTTP"
 }
 
 func paceText(think time.Duration) string {
@@ -73,25 +83,40 @@ func paceText(think time.Duration) string {
 	return fmt.Sprintf("a save every %s per saver", think)
 }
 
-// ratioTable compares the modes per engine, medians over the rounds: the
-// ratio of rates at saturation, and the p99 of the group commit at the
-// paced rate (at saturation, latency only measures the queue).
+// ratioTable sums up each engine against the goal: the ratio of commit
+// rates where commits are the bottleneck (through the store, saturated),
+// the same ratio end to end over HTTP, and the latency users feel — the
+// p99 over HTTP at the paced rate (at saturation, latency only measures
+// the queue in front of a busy processor), with the store's p99 at
+// saturation beside it. Medians over the rounds.
 func (r *report) ratioTable() string {
 	var b strings.Builder
-	b.WriteString("| engine | saturation: group commit saves/s | one commit per save saves/s | ratio | paced: group commit p99 | one commit per save p99 | goal | met |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| engine | through the store, saturated: group commit / one commit per save | ratio | over HTTP, saturated | ratio | " +
+		"p99 over HTTP, a save every " + r.opts.think.String() + " per saver: group commit (one commit per save) | " +
+		"p99 through the store, saturated: group commit (one commit per save) | goal | met |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|\n")
 	rate := (*loadResult).rate
 	p99 := func(l *loadResult) float64 { return float64(l.p99) }
 	for _, engine := range r.engineNames() {
-		g, one := r.median(engine, modeGroup, 0, rate), r.median(engine, modeOne, 0, rate)
-		gp99 := time.Duration(r.median(engine, modeGroup, r.opts.think, p99))
-		onep99 := time.Duration(r.median(engine, modeOne, r.opts.think, p99))
-		ratio := g / one
-		fmt.Fprintf(&b, "| %s | %.0f | %.0f | %.1f× | %s | %s | ≥ %.0f×, p99 ≤ %s | %s |\n",
-			engine, g, one, ratio, ms(gp99), ms(onep99), goalRatio, ms(goalP99),
-			verdict(ratio >= goalRatio && gp99 <= goalP99 && r.opts.think > 0))
+		dg, done := r.median(engine, true, modeGroup, 0, rate), r.median(engine, true, modeOne, 0, rate)
+		hg, hone := r.median(engine, false, modeGroup, 0, rate), r.median(engine, false, modeOne, 0, rate)
+		hp99 := time.Duration(r.median(engine, false, modeGroup, r.opts.think, p99))
+		hp99one := time.Duration(r.median(engine, false, modeOne, r.opts.think, p99))
+		dp99 := time.Duration(r.median(engine, true, modeGroup, 0, p99))
+		dp99one := time.Duration(r.median(engine, true, modeOne, 0, p99))
+		ratio := safeRatio(dg, done)
+		fmt.Fprintf(&b, "| %s | %.0f / %.0f saves/s | %.1f× | %.0f / %.0f saves/s | %.1f× | %s (%s) | %s (%s) | ≥ %.0f× commits, p99 ≤ %s | %s |\n",
+			engine, dg, done, ratio, hg, hone, safeRatio(hg, hone), ms(hp99), ms(hp99one), ms(dp99), ms(dp99one),
+			goalRatio, ms(goalP99), verdict(ratio >= goalRatio && hp99 > 0 && hp99 <= goalP99))
 	}
 	return b.String()
+}
+
+func safeRatio(a, b float64) float64 {
+	if b == 0 {
+		return 0
+	}
+	return a / b
 }
 
 func (r *report) engineNames() []string {
@@ -104,10 +129,10 @@ func (r *report) engineNames() []string {
 	return out
 }
 
-func (r *report) median(engine, mode string, think time.Duration, f func(*loadResult) float64) float64 {
+func (r *report) median(engine string, direct bool, mode string, think time.Duration, f func(*loadResult) float64) float64 {
 	var v []float64
 	for _, l := range r.loads {
-		if l.engine == engine && l.mode == mode && l.think == think {
+		if l.engine == engine && l.direct == direct && l.mode == mode && l.think == think {
 			v = append(v, f(l))
 		}
 	}
@@ -163,7 +188,7 @@ func (r *report) markdown() string {
 		"the least a commit costs on this machine\n", fmt.Sprintf("%.2f ms", float64(r.fsync.Microseconds())/1000))
 	for _, engine := range r.engineNames() {
 		perSave := func(mode string) float64 {
-			return r.median(engine, mode, 0, func(l *loadResult) float64 { return l.cpu.Seconds() * 1000 / float64(l.saves) })
+			return r.median(engine, false, mode, 0, func(l *loadResult) float64 { return l.cpu.Seconds() * 1000 / float64(l.saves) })
 		}
 		fmt.Fprintf(&b, "- %s at saturation: `tnl serve` used %.2f ms of CPU per save with the group commit, %.2f ms with one commit per save\n",
 			engine, perSave(modeGroup), perSave(modeOne))
@@ -191,6 +216,17 @@ func (r *report) loadIntro(b *strings.Builder) {
 		"request to answer; a save is one HTTP request, which also loads the application, its questionnaire and "+
 		"answers, refreshes the session, and recomputes the indicative score that the endpoint returns.\n\n",
 		r.opts.think, r.opts.think, float64(r.opts.savers)/r.opts.think.Seconds())
+	fmt.Fprintf(b, "Then the same %d savers, on the same database in the same run, save through the store directly, "+
+		"without HTTP (\"through the store\"): each calls what the endpoint calls — `store.Autosave` (group commit) or "+
+		"`store.SaveAnswers` with one save (one commit per save) — in a loop without pause, with the same "+
+		"compare-and-set on versions, the same answer history and the same deadline check inside the writing "+
+		"transaction. Over HTTP a save costs the server more processor time than a durable commit costs on this "+
+		"machine's disk (see the figures below), so both modes are bound by the processor and their ratio says "+
+		"nothing of the commits; through the store the commits are the bottleneck, as they are over HTTP on a "+
+		"slower disk. The summary table reads the goal that way: the group commit must multiply the commit rate "+
+		"by 5 where commits are the bottleneck (through the store), and a save over HTTP must be answered within "+
+		"50 ms at p99 while 500 people type (the paced run); the HTTP ratio at saturation and the store's p99 at "+
+		"saturation (a queue of 500 savers that never pause) stand beside them.\n\n", r.opts.savers)
 	b.WriteString("\"Saves per WAL sync\" divides the saves by PostgreSQL's `pg_stat_wal.wal_sync` over the window: " +
 		"how many saves each durable flush carried. \"Server CPU\" is the processor time `tnl serve` used in the window " +
 		"(user + system, from `/proc/<pid>/stat`); divided by the saves, it is what a save costs besides its commit.\n\n")

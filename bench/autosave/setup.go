@@ -25,10 +25,11 @@ const (
 	shortQuestion = "mutualisation_nom"
 )
 
-// target is one saver's application.
+// target is one saver's application, and the account that saves.
 type target struct {
 	app      int64
 	question string
+	user     int64
 }
 
 // setup writes, through the store as the site would, an edition open now
@@ -69,7 +70,7 @@ func setup(ctx context.Context, e *harness.Engine, n int) ([]target, error) {
 		if err != nil {
 			return nil, err
 		}
-		targets[i] = target{app: app.ID, question: longQuestion}
+		targets[i] = target{app: app.ID, question: longQuestion, user: u.ID}
 		if i%2 == 1 {
 			targets[i].question = shortQuestion
 		}
