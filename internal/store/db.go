@@ -33,18 +33,22 @@ type dialect struct {
 	lockAudit string
 	// bulkRows is how many rows one bulk INSERT statement writes.
 	bulkRows int
+	// saveChunk is how many autosaves one statement of a group-commit
+	// batch writes (answers_batch.go).
+	saveChunk int
 	// commitWorkers is how many group-commit transactions may be in
 	// flight at once: SQLite has one writer, PostgreSQL overlaps commits.
 	commitWorkers int
 }
 
 var (
-	sqliteDialect = dialect{name: "sqlite", goose: goose.DialectSQLite3, bulkRows: 1, commitWorkers: 1}
+	sqliteDialect = dialect{name: "sqlite", goose: goose.DialectSQLite3, bulkRows: 1, saveChunk: 32, commitWorkers: 1}
 	pgDialect     = dialect{
 		name: "postgres", goose: goose.DialectPostgres,
 		skipLocked:    " FOR UPDATE SKIP LOCKED",
 		lockAudit:     "LOCK TABLE audit_log IN EXCLUSIVE MODE",
 		bulkRows:      400,
+		saveChunk:     400,
 		commitWorkers: 4,
 	}
 )

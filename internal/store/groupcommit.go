@@ -117,32 +117,3 @@ func (db *DB) commitBatch(batch []*pendingSave) {
 		close(p.done)
 	}
 }
-
-// applyBatch applies each save; a refusal that concerns one save (a
-// deadline passed, an unknown application) is that save's answer, while a
-// database error fails the whole transaction.
-func (db *DB) applyBatch(ctx context.Context, tx *sql.Tx, batch []*pendingSave) error {
-	now := db.now()
-	refused := map[int64]error{}
-	for _, p := range batch {
-		id := p.save.ApplicationID
-		werr, seen := refused[id]
-		if !seen {
-			werr = db.checkWritable(ctx, tx, id, now)
-			if werr != nil && domain.ErrorCode(werr) == domain.EINTERNAL {
-				return werr
-			}
-			refused[id] = werr
-		}
-		p.err = werr
-		if werr != nil {
-			continue
-		}
-		r, err := db.applySave(ctx, tx, p.save, now)
-		if err != nil {
-			return err
-		}
-		p.result = r
-	}
-	return nil
-}
