@@ -23,6 +23,12 @@ type Edition struct {
 	// submission when the edition allows it; otherwise only the élu référent.
 	ResponsableMaySubmit bool
 	Tracks               []Track
+	// The jury's side, read only here: the phase changes through
+	// store.SwitchPhase, the settings through store.SaveJurySettings, the
+	// release through the assignment pages.
+	Phase                 Phase
+	Jury                  JurySettings
+	AssignmentsReleasedAt *time.Time
 }
 
 // OpenAt reports whether applications are accepted at t.

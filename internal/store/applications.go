@@ -42,7 +42,7 @@ func (db *DB) CreateApplication(ctx context.Context, year int, track string, bod
 	var id int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		now := db.now()
-		e, err := db.scanEdition(ctx, tx, `SELECT `+editionColumns+` FROM editions WHERE year = $1`, year)
+		e, err := db.scanEdition(ctx, tx, `SELECT `+editionRead+` FROM editions WHERE year = $1`, year)
 		if err != nil {
 			return err
 		}

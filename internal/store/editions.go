@@ -13,6 +13,10 @@ import (
 const editionColumns = `year, title, opens_at, closes_at, jury_at, ceremony_at, ceremony_place, publish_at,
 	rules, mentions, responsable_may_submit`
 
+// editionRead adds to editionColumns those that SaveEdition never writes:
+// the jury's phase, settings and release.
+const editionRead = editionColumns + `, phase, jury_settings, assignments_released_at`
+
 // SaveEdition creates or replaces an edition: its calendar, rules, mentions
 // and tracks (tracks missing from e are deleted only if nothing uses them).
 func (db *DB) SaveEdition(ctx context.Context, e *domain.Edition) error {
@@ -95,24 +99,28 @@ func contains(list []string, s string) bool {
 
 // FindEdition returns one edition with its tracks.
 func (db *DB) FindEdition(ctx context.Context, year int) (*domain.Edition, error) {
-	return db.scanEdition(ctx, db.sql, `SELECT `+editionColumns+` FROM editions WHERE year = $1`, year)
+	return db.scanEdition(ctx, db.sql, `SELECT `+editionRead+` FROM editions WHERE year = $1`, year)
 }
 
 // LatestEdition returns the edition with the highest year, the one the
 // public site announces.
 func (db *DB) LatestEdition(ctx context.Context) (*domain.Edition, error) {
-	return db.scanEdition(ctx, db.sql, `SELECT `+editionColumns+` FROM editions ORDER BY year DESC LIMIT 1`)
+	return db.scanEdition(ctx, db.sql, `SELECT `+editionRead+` FROM editions ORDER BY year DESC LIMIT 1`)
 }
 
 func (db *DB) scanEdition(ctx context.Context, q queryer, query string, args ...any) (*domain.Edition, error) {
 	var e domain.Edition
-	var opens, closes, jury, ceremony, publish sql.NullTime
-	var mentions string
+	var opens, closes, jury, ceremony, publish, released sql.NullTime
+	var mentions, settings string
 	err := q.QueryRowContext(ctx, query, args...).Scan(&e.Year, &e.Title, &opens, &closes, &jury, &ceremony,
-		&e.CeremonyPlace, &publish, &e.Rules, &mentions, &e.ResponsableMaySubmit)
+		&e.CeremonyPlace, &publish, &e.Rules, &mentions, &e.ResponsableMaySubmit, &e.Phase, &settings, &released)
 	if err != nil {
 		return nil, notFound(err, "Édition introuvable.")
 	}
+	if err := json.Unmarshal([]byte(settings), &e.Jury); err != nil {
+		return nil, fmt.Errorf("edition %d: jury settings: %w", e.Year, err)
+	}
+	e.AssignmentsReleasedAt = nullTime(released)
 	e.OpensAt, e.ClosesAt, e.JuryAt = nullTime(opens), nullTime(closes), nullTime(jury)
 	e.CeremonyAt, e.PublishAt = nullTime(ceremony), nullTime(publish)
 	if mentions != "" {

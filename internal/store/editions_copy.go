@@ -33,7 +33,7 @@ func (db *DB) CreateEdition(ctx context.Context, e *domain.Edition, by domain.Ac
 // applications cannot be removed (ECONFLICT).
 func (db *DB) UpdateEdition(ctx context.Context, e *domain.Edition, by domain.Actor) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		before, err := db.scanEdition(ctx, tx, `SELECT `+editionColumns+` FROM editions WHERE year = $1`, e.Year)
+		before, err := db.scanEdition(ctx, tx, `SELECT `+editionRead+` FROM editions WHERE year = $1`, e.Year)
 		if err != nil {
 			return err
 		}
@@ -73,7 +73,7 @@ func (db *DB) refuseExistingYear(ctx context.Context, tx *sql.Tx, year int) erro
 func (db *DB) CopyEdition(ctx context.Context, from, to int, by domain.Actor) (*domain.Edition, error) {
 	var out *domain.Edition
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		src, err := db.scanEdition(ctx, tx, `SELECT `+editionColumns+` FROM editions WHERE year = $1`, from)
+		src, err := db.scanEdition(ctx, tx, `SELECT `+editionRead+` FROM editions WHERE year = $1`, from)
 		if err != nil {
 			return err
 		}

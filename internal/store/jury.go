@@ -1,0 +1,215 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+
+	"tnl/internal/domain"
+)
+
+// The jury's core: an edition's phase and settings, and its members. The
+// rights that follow from them are domain.Can's; conflicts, assignments,
+// reviews and the deliberation have files of their own.
+
+// SwitchPhase moves an edition to another phase if domain.CanSwitch allows
+// it, in one transaction with its audit entry.
+func (db *DB) SwitchPhase(ctx context.Context, year int, to domain.Phase, by domain.Actor) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var from domain.Phase
+		err := tx.QueryRowContext(ctx, `SELECT phase FROM editions WHERE year = $1`, year).Scan(&from)
+		if err != nil {
+			return notFound(err, "Édition introuvable.")
+		}
+		if err := domain.CanSwitch(from, to); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE editions SET phase = $1 WHERE year = $2`, to, year); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, &domain.AuditEntry{Actor: by, Action: "jury.phase", ObjectType: "edition",
+			ObjectID: fmt.Sprint(year), Before: string(from), After: string(to)})
+	})
+}
+
+// SaveJurySettings replaces an edition's jury settings after checking them.
+func (db *DB) SaveJurySettings(ctx context.Context, year int, s domain.JurySettings, by domain.Actor) error {
+	if p := s.Validate(); len(p) > 0 {
+		return domain.Errorf(domain.EINVALID, "Réglages du jury invalides.")
+	}
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var before string
+		err := tx.QueryRowContext(ctx, `SELECT jury_settings FROM editions WHERE year = $1`, year).Scan(&before)
+		if err != nil {
+			return notFound(err, "Édition introuvable.")
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE editions SET jury_settings = $1 WHERE year = $2`, string(raw), year); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, &domain.AuditEntry{Actor: by, Action: "jury.settings", ObjectType: "edition",
+			ObjectID: fmt.Sprint(year), Before: before, After: string(raw)})
+	})
+}
+
+const juryMemberColumns = `m.year, m.user_id, u.email, u.name, m.role, m.tags, m.min_load, m.max_load, m.attested_at, m.created_at`
+
+func scanJuryMember(row interface{ Scan(...any) error }) (domain.JuryMember, error) {
+	var m domain.JuryMember
+	var tags string
+	var attested sql.NullTime
+	err := row.Scan(&m.Year, &m.UserID, &m.Email, &m.Name, &m.Role, &tags, &m.MinLoad, &m.MaxLoad, &attested, &m.CreatedAt)
+	m.Tags = splitTags(tags)
+	m.AttestedAt = nullTime(attested)
+	return m, err
+}
+
+func splitTags(s string) []string {
+	var out []string
+	for t := range strings.SplitSeq(s, ",") {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// JuryMembers lists an edition's jury, president first, then by role and
+// name.
+func (db *DB) JuryMembers(ctx context.Context, year int) ([]domain.JuryMember, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+juryMemberColumns+` FROM jury_members m
+		JOIN users u ON u.id = m.user_id WHERE m.year = $1
+		ORDER BY CASE m.role WHEN 'president' THEN 0 WHEN 'vice_president' THEN 1 WHEN 'juror' THEN 2
+			WHEN 'assessor' THEN 3 ELSE 4 END, u.name, u.email`, year)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []domain.JuryMember
+	for rows.Next() {
+		m, err := scanJuryMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// FindJuryMember returns a user's place in an edition's jury, or a
+// not-found error when they have none.
+func (db *DB) FindJuryMember(ctx context.Context, year int, userID int64) (domain.JuryMember, error) {
+	m, err := scanJuryMember(db.sql.QueryRowContext(ctx, `SELECT `+juryMemberColumns+` FROM jury_members m
+		JOIN users u ON u.id = m.user_id WHERE m.year = $1 AND m.user_id = $2`, year, userID))
+	if err != nil {
+		return m, notFound(err, "Cette personne ne fait pas partie du jury de cette édition.")
+	}
+	return m, nil
+}
+
+// JuryYears lists the editions whose jury a user belongs to, newest first.
+func (db *DB) JuryYears(ctx context.Context, userID int64) ([]domain.JuryMember, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+juryMemberColumns+` FROM jury_members m
+		JOIN users u ON u.id = m.user_id WHERE m.user_id = $1 ORDER BY m.year DESC`, userID)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []domain.JuryMember
+	for rows.Next() {
+		m, err := scanJuryMember(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// SaveJuryMember adds a user to an edition's jury or changes their role,
+// tags and loads. An edition has one president at most.
+func (db *DB) SaveJuryMember(ctx context.Context, m domain.JuryMember, by domain.Actor) error {
+	if !m.Role.Assignable() || m.Role == domain.JurySecretariat {
+		return domain.Errorf(domain.EINVALID, "Rôle de jury inconnu.")
+	}
+	if m.MinLoad < 0 || m.MaxLoad < 0 || (m.MaxLoad > 0 && m.MinLoad > m.MaxLoad) {
+		return domain.Errorf(domain.EINVALID, "La charge minimale doit être inférieure ou égale à la charge maximale.")
+	}
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if m.Role == domain.JuryPresident {
+			var other int64
+			err := tx.QueryRowContext(ctx, `SELECT user_id FROM jury_members WHERE year = $1 AND role = 'president'
+				AND user_id <> $2`, m.Year, m.UserID).Scan(&other)
+			if err == nil {
+				return domain.Errorf(domain.ECONFLICT, "Ce jury a déjà un président : changez d'abord son rôle.")
+			} else if err != sql.ErrNoRows {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO jury_members (year, user_id, role, tags, min_load, max_load, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7)
+			ON CONFLICT (year, user_id) DO UPDATE SET role = excluded.role, tags = excluded.tags,
+				min_load = excluded.min_load, max_load = excluded.max_load`,
+			m.Year, m.UserID, m.Role, strings.Join(m.Tags, ","), m.MinLoad, m.MaxLoad, db.now())
+		if err != nil {
+			return translate(err)
+		}
+		return db.appendAudit(ctx, tx, &domain.AuditEntry{Actor: by, Action: "jury.member.save", ObjectType: "user",
+			ObjectID: fmt.Sprint(m.UserID), After: snapshot(map[string]any{"year": m.Year, "role": m.Role,
+				"tags": m.Tags, "min_load": m.MinLoad, "max_load": m.MaxLoad})})
+	})
+}
+
+// RemoveJuryMember takes a user off an edition's jury, as long as they have
+// written no review: a review once written stays attributed.
+func (db *DB) RemoveJuryMember(ctx context.Context, year int, userID int64, by domain.Actor) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		var reviews int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM reviews r JOIN applications a ON a.id = r.application_id
+			WHERE a.year = $1 AND r.user_id = $2`, year, userID).Scan(&reviews); err != nil {
+			return err
+		}
+		if reviews > 0 {
+			return domain.Errorf(domain.ECONFLICT, "Ce juré a déjà rédigé des évaluations : il ne peut plus être retiré du jury.")
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM assignments WHERE user_id = $1 AND application_id IN
+			(SELECT id FROM applications WHERE year = $2)`, userID, year); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM jury_members WHERE year = $1 AND user_id = $2`, year, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return domain.Errorf(domain.ENOTFOUND, "Cette personne ne fait pas partie du jury de cette édition.")
+		}
+		return db.appendAudit(ctx, tx, &domain.AuditEntry{Actor: by, Action: "jury.member.remove", ObjectType: "user",
+			ObjectID: fmt.Sprint(userID), Before: fmt.Sprint(year)})
+	})
+}
+
+// AttestConflicts records that a member has reviewed their conflicts for
+// the edition: from then on the files they are not recused from open to
+// them (domain.Can, "attested").
+func (db *DB) AttestConflicts(ctx context.Context, year int, userID int64, by domain.Actor) (time.Time, error) {
+	now := db.now()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE jury_members SET attested_at = $1 WHERE year = $2 AND user_id = $3`,
+			now, year, userID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return domain.Errorf(domain.ENOTFOUND, "Cette personne ne fait pas partie du jury de cette édition.")
+		}
+		return db.appendAudit(ctx, tx, &domain.AuditEntry{Actor: by, Action: "jury.attest", ObjectType: "user",
+			ObjectID: fmt.Sprint(userID), After: fmt.Sprint(year)})
+	})
+	return now, err
+}

@@ -1,0 +1,106 @@
+package store_test
+
+import (
+	"slices"
+	"testing"
+
+	"tnl/internal/domain"
+	"tnl/internal/store"
+	"tnl/internal/store/storetest"
+)
+
+func TestJuryPhaseAndSettings(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		openEdition(t, db)
+		e, err := db.FindEdition(ctx, 2026)
+		if err != nil || e.Phase != domain.PhaseSetup || e.Jury.WithDefaults().Reviewers != 3 {
+			t.Fatalf("a new edition: phase %q, settings %+v, %v", e.Phase, e.Jury, err)
+		}
+		admin := domain.Actor{ID: 0, Label: "admin@example.org"}
+		if err := db.SwitchPhase(ctx, 2026, domain.PhaseOpen, admin); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SwitchPhase(ctx, 2026, domain.PhaseReview, admin); domain.ErrorCode(err) == "" {
+			t.Fatalf("skipping phases: %v", err)
+		}
+		s := domain.JurySettings{Mode: domain.AssignK, Reviewers: 4, Quorum: 5}
+		if err := db.SaveJurySettings(ctx, 2026, s, admin); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveJurySettings(ctx, 2026, domain.JurySettings{Mode: "tirage au sort"}, admin); domain.ErrorCode(err) != domain.EINVALID {
+			t.Fatalf("bad settings: %v", err)
+		}
+		e, _ = db.FindEdition(ctx, 2026)
+		if e.Phase != domain.PhaseOpen || e.Jury.Reviewers != 4 || e.Jury.Quorum != 5 || e.Jury.Mode != domain.AssignK {
+			t.Fatalf("read back: %q %+v", e.Phase, e.Jury)
+		}
+		actions := auditActions(t, db)
+		if n := countOf(actions, "jury.phase"); n != 1 {
+			t.Fatalf("%d jury.phase audit entries, want 1 (the refused switch writes none): %v", n, actions)
+		}
+		if countOf(actions, "jury.settings") != 1 {
+			t.Fatalf("settings not audited once: %v", actions)
+		}
+	})
+}
+
+func countOf(list []string, s string) int {
+	n := 0
+	for _, v := range list {
+		if v == s {
+			n++
+		}
+	}
+	return n
+}
+
+func TestJuryMembers(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		openEdition(t, db)
+		ann := newUser(t, db, "ann@example.org", domain.RoleApplicant)
+		bob := newUser(t, db, "bob@example.org", domain.RoleApplicant)
+		by := domain.CLIActor
+		if err := db.SaveJuryMember(ctx, domain.JuryMember{Year: 2026, UserID: ann.ID, Role: domain.JuryPresident,
+			Tags: []string{"elu"}}, by); err != nil {
+			t.Fatal(err)
+		}
+		err := db.SaveJuryMember(ctx, domain.JuryMember{Year: 2026, UserID: bob.ID, Role: domain.JuryPresident}, by)
+		if domain.ErrorCode(err) != domain.ECONFLICT {
+			t.Fatalf("a second president: %v", err)
+		}
+		if err := db.SaveJuryMember(ctx, domain.JuryMember{Year: 2026, UserID: bob.ID, Role: domain.JuryJuror,
+			Tags: []string{"technique", "elu"}, MinLoad: 2, MaxLoad: 10}, by); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.SaveJuryMember(ctx, domain.JuryMember{Year: 2026, UserID: bob.ID, Role: domain.JuryJuror,
+			MinLoad: 5, MaxLoad: 2}, by); domain.ErrorCode(err) != domain.EINVALID {
+			t.Fatalf("min above max: %v", err)
+		}
+		members, err := db.JuryMembers(ctx, 2026)
+		if err != nil || len(members) != 2 || members[0].UserID != ann.ID || members[1].Email != "bob@example.org" ||
+			!slices.Equal(members[1].Tags, []string{"technique", "elu"}) || members[1].MaxLoad != 10 {
+			t.Fatalf("members: %+v, %v", members, err)
+		}
+		if m, err := db.FindJuryMember(ctx, 2026, bob.ID); err != nil || m.AttestedAt != nil {
+			t.Fatalf("bob: %+v %v", m, err)
+		}
+		if _, err := db.AttestConflicts(ctx, 2026, bob.ID, by); err != nil {
+			t.Fatal(err)
+		}
+		if m, _ := db.FindJuryMember(ctx, 2026, bob.ID); m.AttestedAt == nil {
+			t.Fatal("attestation not recorded")
+		}
+		if years, _ := db.JuryYears(ctx, bob.ID); len(years) != 1 || years[0].Year != 2026 {
+			t.Fatalf("bob's juries: %+v", years)
+		}
+		if err := db.RemoveJuryMember(ctx, 2026, ann.ID, by); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.FindJuryMember(ctx, 2026, ann.ID); !domain.IsNotFound(err) {
+			t.Fatalf("removed member: %v", err)
+		}
+		if err := db.RemoveJuryMember(ctx, 2026, ann.ID, by); !domain.IsNotFound(err) {
+			t.Fatalf("removing twice: %v", err)
+		}
+	})
+}
