@@ -213,3 +213,32 @@ func (db *DB) AttestConflicts(ctx context.Context, year int, userID int64, by do
 	})
 	return now, err
 }
+
+// JuryFileFacts are what the visibility policy needs to know about one
+// person and one file (domain.Viewer's per-file facts).
+type JuryFileFacts struct {
+	Recused          bool // a recusal not dismissed: suggested ones count until decided
+	Disclosed        bool // a disclosed link, not dismissed
+	Assigned         bool // assigned to the file, assignments released
+	OwnProposal      bool // has submitted a review proposing a level or abstaining
+	PresidentRecused bool // the edition's president is recused from the file
+}
+
+// FileFacts reads the per-file facts of userID about an application of
+// year in one query.
+func (db *DB) FileFacts(ctx context.Context, year int, userID, applicationID int64) (JuryFileFacts, error) {
+	var f JuryFileFacts
+	err := db.sql.QueryRowContext(ctx, `SELECT
+		EXISTS (SELECT 1 FROM conflicts WHERE user_id = $1 AND application_id = $2
+			AND status <> 'dismissed' AND severity = 'recuse'),
+		EXISTS (SELECT 1 FROM conflicts WHERE user_id = $1 AND application_id = $2
+			AND status <> 'dismissed' AND severity = 'disclose'),
+		EXISTS (SELECT 1 FROM assignments a JOIN editions e ON e.year = $3
+			WHERE a.user_id = $1 AND a.application_id = $2 AND e.assignments_released_at IS NOT NULL),
+		EXISTS (SELECT 1 FROM reviews WHERE user_id = $1 AND application_id = $2 AND status = 'submitted'
+			AND (level IS NOT NULL OR abstain_reason <> '')),
+		EXISTS (SELECT 1 FROM conflicts c JOIN jury_members m ON m.user_id = c.user_id AND m.year = $3
+			AND m.role = 'president' WHERE c.application_id = $2 AND c.status <> 'dismissed' AND c.severity = 'recuse')`,
+		userID, applicationID, year).Scan(&f.Recused, &f.Disclosed, &f.Assigned, &f.OwnProposal, &f.PresidentRecused)
+	return f, translate(err)
+}
