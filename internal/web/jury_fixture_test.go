@@ -1,0 +1,136 @@
+package web
+
+import (
+	"testing"
+
+	"tnl/internal/domain"
+)
+
+// juryFixture is an edition of 2026 whose applications are submitted, with
+// a whole jury signed in, for the jury's tests:
+//
+//   - applications (label track, submitted): Saint-Martin-d'Uriage,
+//     Grenoble and Échirolles (communes of Grenoble-Alpes-Métropole in the
+//     test directory), Grenoble-Alpes-Métropole itself, and Voiron (another
+//     EPCI);
+//   - jury: a president, a vice-president, three jurors, an external
+//     assessor and an observer, each a signed-in browser, plus an admin
+//     (the secretariat); juror1 is an elected official of Échirolles
+//     (affiliations are the conflicts tests' to record);
+//   - the edition is left in the phase "closed" (applications closed,
+//     eligibility check): tests move it on with a.db.SwitchPhase or
+//     f.toPhase.
+type juryFixture struct {
+	a       *testApp
+	edition *domain.Edition
+	apps    map[string]*domain.Application // by body name: "Saint-Martin-d'Uriage", "Grenoble", "Échirolles", "Grenoble-Alpes-Métropole", "Voiron"
+	bodies  map[string]*domain.Body
+
+	admin                     *browser
+	president, vice           *browser
+	juror1, juror2, juror3    *browser
+	assessor, observer        *browser
+	users                     map[string]*domain.User // by email
+	presidentU, viceU         *domain.User
+	juror1U, juror2U, juror3U *domain.User
+	assessorU, observerU      *domain.User
+	applicantElu              *domain.User // élu référent of Saint-Martin-d'Uriage
+	applicant                 *browser
+}
+
+func newJuryFixture(t *testing.T, a *testApp) *juryFixture {
+	t.Helper()
+	f := &juryFixture{a: a, apps: map[string]*domain.Application{}, bodies: map[string]*domain.Body{},
+		users: map[string]*domain.User{}}
+	smu, grenoble, metro := teamTestBodies(t, a)
+	extra := []domain.Body{
+		{Key: "213801517", Name: "Échirolles", Kind: "commune", Departement: "38", INSEE: "38151", SIREN: "213801517", EPCI: "200040715", SearchName: "echirolles"},
+		{Key: "213805633", Name: "Voiron", Kind: "commune", Departement: "38", INSEE: "38563", SIREN: "213805633", EPCI: "243800984", SearchName: "voiron"},
+	}
+	if err := a.db.SyncDirectory(ctx, append([]domain.Body{*smu, *grenoble, *metro}, extra...), "test-jury"); err != nil {
+		t.Fatal(err)
+	}
+	f.edition = openTestEdition(t, a, 2026)
+	f.applicant, _ = a.joinTeam(smu, "elu@example.org", domain.RoleElu)
+	elu, err := a.db.FindUserByEmail(ctx, "elu@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.applicantElu = elu
+	for _, key := range []string{smu.Key, grenoble.Key, "213801517", metro.Key, "213805633"} {
+		b, err := a.db.FindBodyByKey(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.bodies[b.Name] = b
+		app, err := a.db.CreateApplication(ctx, 2026, "label", b.ID, domain.CLIActor)
+		if err != nil {
+			t.Fatal(err)
+		}
+		submitForTest(t, a, app.ID, f.applicantElu)
+		f.apps[b.Name] = app
+	}
+	f.admin = a.signedIn("secretariat@example.org", domain.RoleAdmin)
+	member := func(email string, role domain.JuryRole, tags ...string) (*browser, *domain.User) {
+		b := a.signedIn(email, domain.RoleApplicant)
+		u, err := a.db.FindUserByEmail(ctx, email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.db.SaveJuryMember(ctx, domain.JuryMember{Year: 2026, UserID: u.ID, Role: role, Tags: tags}, domain.CLIActor); err != nil {
+			t.Fatal(err)
+		}
+		f.users[email] = u
+		return b, u
+	}
+	f.president, f.presidentU = member("presidente@example.org", domain.JuryPresident, "elu")
+	f.vice, f.viceU = member("vice@example.org", domain.JuryVicePresident, "technique")
+	f.juror1, f.juror1U = member("jure1@example.org", domain.JuryJuror, "elu")
+	f.juror2, f.juror2U = member("jure2@example.org", domain.JuryJuror, "technique")
+	f.juror3, f.juror3U = member("jure3@example.org", domain.JuryJuror, "technique", "elu")
+	f.assessor, f.assessorU = member("expert@example.org", domain.JuryAssessor, "technique")
+	f.observer, f.observerU = member("observateur@example.org", domain.JuryObserver)
+	f.toPhase(t, domain.PhaseClosed)
+	return f
+}
+
+// toPhase moves the edition forward, one phase at a time, to p.
+func (f *juryFixture) toPhase(t *testing.T, p domain.Phase) {
+	t.Helper()
+	for {
+		e, err := f.a.db.FindEdition(ctx, 2026)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.edition = e
+		if e.Phase == p {
+			return
+		}
+		next, ok := e.Phase.Next()
+		if !ok || !e.Phase.Before(p) {
+			t.Fatalf("cannot move from %s to %s", e.Phase, p)
+		}
+		if err := f.a.db.SwitchPhase(ctx, 2026, next, domain.CLIActor); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestJuryFixture(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *testApp) {
+		f := newJuryFixture(t, a)
+		if f.edition.Phase != domain.PhaseClosed || len(f.apps) != 5 {
+			t.Fatalf("phase %s, %d applications", f.edition.Phase, len(f.apps))
+		}
+		members, _ := a.db.JuryMembers(ctx, 2026)
+		if len(members) != 7 || members[0].Role != domain.JuryPresident {
+			t.Fatalf("jury: %+v", members)
+		}
+		for name, app := range f.apps {
+			got, err := a.db.FindApplication(ctx, app.ID)
+			if err != nil || got.Status != domain.ApplicationSubmitted {
+				t.Fatalf("%s: %+v %v", name, got, err)
+			}
+		}
+	})
+}
