@@ -1,6 +1,9 @@
 package web
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
@@ -28,6 +31,7 @@ type builderIssue struct {
 }
 
 type builderSectionForm struct {
+	Base                                        string // sectionDigest of the section as the form was opened
 	ID, TitleFR, TitleEN, IntroFR, IntroEN, Cap string
 	ShowIfQuestion, ShowIfValues                string
 	// The first question of a new section: a section is never empty.
@@ -35,14 +39,14 @@ type builderSectionForm struct {
 }
 
 func readBuilderSectionForm(r *http.Request) builderSectionForm {
-	return builderSectionForm{ID: field(r, "id"), TitleFR: field(r, "title_fr"), TitleEN: field(r, "title_en"),
+	return builderSectionForm{Base: field(r, "base"), ID: field(r, "id"), TitleFR: field(r, "title_fr"), TitleEN: field(r, "title_en"),
 		IntroFR: longField(r, "intro_fr"), IntroEN: longField(r, "intro_en"), Cap: field(r, "cap"),
 		ShowIfQuestion: field(r, "showif_question"), ShowIfValues: field(r, "showif_values"),
 		FirstID: field(r, "first_id"), FirstType: field(r, "first_type"), FirstLabel: field(r, "first_label")}
 }
 
 func builderSectionFormOf(s *form.Section) builderSectionForm {
-	f := builderSectionForm{ID: s.ID, TitleFR: s.Title.FR, TitleEN: s.Title.EN, IntroFR: s.Intro.FR, IntroEN: s.Intro.EN}
+	f := builderSectionForm{Base: sectionDigest(s), ID: s.ID, TitleFR: s.Title.FR, TitleEN: s.Title.EN, IntroFR: s.Intro.FR, IntroEN: s.Intro.EN}
 	if s.Cap != 0 {
 		f.Cap = decimalText(s.Cap)
 	}
@@ -66,6 +70,7 @@ func (f *builderSectionForm) section(qn *form.Questionnaire, old *form.Section) 
 }
 
 type builderQuestionForm struct {
+	Base                             string // elementDigest of the question as the form was opened
 	Section                          string
 	ID, Type                         string
 	LabelFR, LabelEN, HelpFR, HelpEN string
@@ -78,7 +83,7 @@ type builderQuestionForm struct {
 }
 
 func readBuilderQuestionForm(r *http.Request) builderQuestionForm {
-	return builderQuestionForm{Section: field(r, "section"), ID: field(r, "id"), Type: field(r, "type"),
+	return builderQuestionForm{Base: field(r, "base"), Section: field(r, "section"), ID: field(r, "id"), Type: field(r, "type"),
 		LabelFR: longField(r, "label_fr"), LabelEN: longField(r, "label_en"),
 		HelpFR: longField(r, "help_fr"), HelpEN: longField(r, "help_en"),
 		Required:       r.PostFormValue("required") == "1",
@@ -90,7 +95,7 @@ func readBuilderQuestionForm(r *http.Request) builderQuestionForm {
 }
 
 func builderQuestionFormOf(q *form.Question, section string) builderQuestionForm {
-	f := builderQuestionForm{Section: section, ID: q.ID, Type: string(q.Type), LabelFR: q.Label.FR, LabelEN: q.Label.EN,
+	f := builderQuestionForm{Base: elementDigest(q), Section: section, ID: q.ID, Type: string(q.Type), LabelFR: q.Label.FR, LabelEN: q.Label.EN,
 		HelpFR: q.Help.FR, HelpEN: q.Help.EN, Required: q.Required}
 	f.ShowIfQuestion, f.ShowIfValues = conditionFormFields(q.ShowIf)
 	var listLines []string
@@ -356,3 +361,24 @@ func checkBuilderIssues(qn *form.Questionnaire, base string, fields [][2]string)
 // sectionPath and questionPath are the places Check names.
 func checkSectionPath(i int) string     { return fmt.Sprintf("sections[%d]", i) }
 func checkQuestionPath(i, j int) string { return fmt.Sprintf("sections[%d].questions[%d]", i, j) }
+
+// elementDigest identifies the state of a questionnaire element: an edit
+// form carries it from when it was opened, and a save made on another state
+// (someone changed the element meanwhile) is refused rather than silently
+// overwriting the other change.
+func elementDigest(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:12])
+}
+
+// sectionDigest is elementDigest of a section's own settings: a change to
+// one of its questions is not a change to the section.
+func sectionDigest(s *form.Section) string {
+	own := *s
+	own.Questions = nil
+	return elementDigest(own)
+}

@@ -126,6 +126,12 @@ func (s *Server) builderSectionUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &builderSectionPage{builderBase: builderBase{B: b}, Form: readBuilderSectionForm(r)}
+	// A form without base comes from no page of ours: nothing to compare.
+	if now := sectionDigest(&b.Def.Sections[i]); p.Form.Base != "" && p.Form.Base != now {
+		p.Form.Base, p.Issues = now, []builderIssue{{ID: "builder.error.stale_section"}}
+		s.renderBuilderSection(w, r, http.StatusConflict, p)
+		return
+	}
 	sec, issues := p.Form.section(b.Def, &b.Def.Sections[i])
 	renameSectionRefs(b.Def, b.Def.Sections[i].ID, sec.ID)
 	b.Def.Sections[i] = sec
@@ -336,6 +342,11 @@ func (s *Server) builderQuestionUpdate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := &builderQuestionPage{builderBase: builderBase{B: b}, Form: readBuilderQuestionForm(r)}
+	if now := elementDigest(&b.Def.Sections[i].Questions[j]); p.Form.Base != "" && p.Form.Base != now {
+		p.Form.Base, p.Issues = now, []builderIssue{{ID: "builder.error.stale_question"}}
+		s.renderBuilderQuestion(w, r, http.StatusConflict, p)
+		return
+	}
 	q, issues := p.Form.question(b.Def)
 	k := slices.IndexFunc(b.Def.Sections, func(sec form.Section) bool { return sec.ID == p.Form.Section })
 	if k < 0 {

@@ -306,3 +306,64 @@ func unreferencedQuestion(qn *form.Questionnaire) string {
 	}
 	panic("every question is named by a condition")
 }
+
+// TestBuilderStaleEdit: two admins open the same question and the same
+// section; the first one's save goes through, the second one's is refused
+// with their input kept and a message, and goes through when sent again
+// from the refreshed form. A change elsewhere is no conflict.
+func TestBuilderStaleEdit(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *testApp) {
+		ann := a.signedIn("ann@example.org", domain.RoleAdmin)
+		bob := a.signedIn("bob@example.org", domain.RoleAdmin)
+		builderEdition(t, a, 2027, "label")
+		base := "/admin/editions/2027/label/questionnaire"
+		builderAct(t, a, ann, base+"/demarrer", url.Values{"depart": {"vide"}}, http.StatusSeeOther)
+		_, qn := storedDefinition(t, a, 2027, "label")
+		q, sec := qn.Sections[0].Questions[0], qn.Sections[0]
+		qPath, secPath := base+"/questions/"+q.ID, base+"/sections/"+sec.ID
+		formOf := func(b *browser, path string) url.Values {
+			r := b.get(path)
+			wantStatus(t, path, r, http.StatusOK)
+			v := url.Values{"base": {hiddenValue(t, r.body, "base")}}
+			return v
+		}
+		annQ, bobQ := formOf(ann, qPath), formOf(bob, qPath)
+		for _, v := range []url.Values{annQ, bobQ} {
+			v.Set("section", sec.ID)
+			v.Set("id", q.ID)
+			v.Set("type", string(q.Type))
+		}
+		annQ.Set("label_fr", "Version d'Ann")
+		bobQ.Set("label_fr", "Version de Bob")
+		bobSec := formOf(bob, secPath)
+		bobSec.Set("id", sec.ID)
+		bobSec.Set("title_fr", "Titre de Bob")
+
+		builderAct(t, a, ann, qPath, annQ, http.StatusSeeOther)
+		r := builderAct(t, a, bob, qPath, bobQ, http.StatusConflict)
+		says(t, r, "Quelqu'un a modifié cette question", "Version de Bob")
+		if _, qn = storedDefinition(t, a, 2027, "label"); qn.Sections[0].Questions[0].Label.FR != "Version d'Ann" {
+			t.Fatalf("the stale save overwrote: %+v", qn.Sections[0].Questions[0].Label)
+		}
+		// Ann's change of a question is no change of its section.
+		builderAct(t, a, bob, secPath, bobSec, http.StatusSeeOther)
+		bobQ.Set("base", hiddenValue(t, r.body, "base"))
+		builderAct(t, a, bob, qPath, bobQ, http.StatusSeeOther)
+		if _, qn = storedDefinition(t, a, 2027, "label"); qn.Sections[0].Questions[0].Label.FR != "Version de Bob" ||
+			qn.Sections[0].Title.FR != "Titre de Bob" {
+			t.Fatalf("after the deliberate save: %+v %+v", qn.Sections[0].Questions[0].Label, qn.Sections[0].Title)
+		}
+	})
+}
+
+// hiddenValue is the value of the hidden input name in a page.
+func hiddenValue(t *testing.T, body, name string) string {
+	t.Helper()
+	marker := `<input type="hidden" name="` + name + `" value="`
+	i := strings.Index(body, marker)
+	if i < 0 {
+		t.Fatalf("no hidden %s in the page", name)
+	}
+	rest := body[i+len(marker):]
+	return rest[:strings.IndexByte(rest, '"')]
+}
