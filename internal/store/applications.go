@@ -157,6 +157,36 @@ func (db *DB) CountApplications(ctx context.Context, f ApplicationFilter) (int, 
 	return n, translate(err)
 }
 
+// Groupings of CountApplicationsBy.
+const (
+	ByStatus = "a.status"
+	ByKind   = "b.kind"
+)
+
+// CountApplicationsBy counts the applications matching f in one query,
+// grouped by status (ByStatus) or kind of body (ByKind).
+func (db *DB) CountApplicationsBy(ctx context.Context, f ApplicationFilter, by string) (map[string]int, error) {
+	if by != ByStatus && by != ByKind {
+		return nil, fmt.Errorf("CountApplicationsBy: unknown grouping %q", by)
+	}
+	where, args := f.where()
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+by+`, COUNT(*)`+applicationFrom+where+` GROUP BY `+by, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var key string
+		var n int
+		if err := rows.Scan(&key, &n); err != nil {
+			return nil, err
+		}
+		out[key] = n
+	}
+	return out, rows.Err()
+}
+
 func (db *DB) queryApplications(ctx context.Context, q string, args ...any) ([]*domain.Application, error) {
 	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
