@@ -107,13 +107,21 @@ type questionnaireVersionRow struct {
 	Current      bool
 }
 
+// builderTyped is what the user typed in a form of the builder's page that
+// was refused, shown again instead of the stored value.
+type builderTyped struct {
+	Title       *form.Text
+	Adjustments *string
+}
+
 type builderPage struct {
 	builderBase
-	Title    form.Text // the title's form, as stored or as just typed
-	Sections []listSection
-	Versions []questionnaireVersionRow
-	Older    int      // applications on versions older than the current one
-	Defaults []string // tracks whose default questionnaire can start this one
+	Title       form.Text // the title's form, as stored or as just typed
+	Adjustments string    // the adjustments' lines, as stored or as just typed
+	Sections    []listSection
+	Versions    []questionnaireVersionRow
+	Older       int      // applications on versions older than the current one
+	Defaults    []string // tracks whose default questionnaire can start this one
 }
 
 // PageTitle names the track and the edition.
@@ -132,7 +140,7 @@ func (s *Server) builderShow(w http.ResponseWriter, r *http.Request) {
 // made from it (a move, a deletion, the title) was refused: the page then
 // shows the stored questionnaire, not the refused change, and the title
 // as typed.
-func (s *Server) renderBuilder(w http.ResponseWriter, r *http.Request, status int, b *builderCtx, issues []builderIssue, title *form.Text) {
+func (s *Server) renderBuilder(w http.ResponseWriter, r *http.Request, status int, b *builderCtx, issues []builderIssue, typed *builderTyped) {
 	p := &builderPage{builderBase: builderBase{B: b, Issues: issues}, Defaults: form.DefaultTracks()}
 	if b.Current != nil {
 		def, err := questionnaireFor(b.Current)
@@ -140,11 +148,14 @@ func (s *Server) renderBuilder(w http.ResponseWriter, r *http.Request, status in
 			s.fail(w, r, err)
 			return
 		}
-		b.Def, p.Title = def, def.Title
+		b.Def, p.Title, p.Adjustments = def, def.Title, adjustmentLines(def.Adjustments)
 		p.Sections = s.describeQuestionnaire(def, requestLang(r))
 	}
-	if title != nil {
-		p.Title = *title
+	if typed != nil && typed.Title != nil {
+		p.Title = *typed.Title
+	}
+	if typed != nil && typed.Adjustments != nil {
+		p.Adjustments = *typed.Adjustments
 	}
 	versions, err := s.db.QuestionnaireVersions(r.Context(), b.Edition.Year, b.Track.Key)
 	if err != nil {
@@ -255,7 +266,7 @@ func (s *Server) builderTitle(w http.ResponseWriter, r *http.Request) {
 	title := form.Text{FR: field(r, "title_fr"), EN: field(r, "title_en")}
 	b.Def.Title = title
 	s.saveBuilderChange(w, r, b, nil, "title", [][2]string{{".fr", "title_fr"}, {"", "title_fr"}}, func(issues []builderIssue) {
-		s.renderBuilder(w, r, http.StatusUnprocessableEntity, b, issues, &title)
+		s.renderBuilder(w, r, http.StatusUnprocessableEntity, b, issues, &builderTyped{Title: &title})
 	})
 }
 

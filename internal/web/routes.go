@@ -136,6 +136,7 @@ func (s *Server) routes() []route {
 		{"GET", "/admin/editions/{year}/{track}/questionnaire", adminOnly, s.builderShow},
 		{"POST", "/admin/editions/{year}/{track}/questionnaire/demarrer", adminOnly, s.builderStart},
 		{"POST", "/admin/editions/{year}/{track}/questionnaire/titre", adminOnly, s.builderTitle},
+		{"POST", "/admin/editions/{year}/{track}/questionnaire/ajustements", adminOnly, s.builderAdjustments},
 		{"GET", "/admin/editions/{year}/{track}/questionnaire/nouvelle-section", adminOnly, s.builderSectionNew},
 		{"POST", "/admin/editions/{year}/{track}/questionnaire/nouvelle-section", adminOnly, s.builderSectionCreate},
 		{"GET", "/admin/editions/{year}/{track}/questionnaire/sections/{section}", adminOnly, s.builderSectionEdit},
