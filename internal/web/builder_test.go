@@ -367,3 +367,36 @@ func hiddenValue(t *testing.T, body, name string) string {
 	rest := body[i+len(marker):]
 	return rest[:strings.IndexByte(rest, '"')]
 }
+
+// TestBuilderAdjustments edits the scoring adjustments on the builder's
+// page: a line that cannot be read and one that Check refuses are shown
+// with the input kept; good lines are saved and shown back as typed.
+func TestBuilderAdjustments(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *testApp) {
+		admin := a.signedIn("admin@example.org", domain.RoleAdmin)
+		builderEdition(t, a, 2027, "label")
+		base := "/admin/editions/2027/label/questionnaire"
+		builderAct(t, a, admin, base+"/demarrer", url.Values{"depart": {"vide"}}, http.StatusSeeOther)
+		_, qn := storedDefinition(t, a, 2027, "label")
+		sec := qn.Sections[0].ID
+		r := builderAct(t, a, admin, base+"/ajustements", url.Values{"adjustments": {"commune | beaucoup | * | 1,5"}}, http.StatusUnprocessableEntity)
+		says(t, r, "Ligne 1 des ajustements", `href="#adjustments"`, "commune | beaucoup")
+		r = builderAct(t, a, admin, base+"/ajustements", url.Values{"adjustments": {"commune | -3499 | ailleurs | 1,5"}}, http.StatusUnprocessableEntity)
+		says(t, r, "la section « ailleurs », qui n'existe pas")
+		lines := "commune, syndicat | 0-3499 | " + sec + " | 1,25\n* | 100000- | * | 0,9"
+		builderAct(t, a, admin, base+"/ajustements", url.Values{"adjustments": {lines}}, http.StatusSeeOther)
+		_, qn = storedDefinition(t, a, 2027, "label")
+		want := []form.Adjustment{
+			{Kinds: []string{"commune", "syndicat"}, MaxPopulation: 3499, Section: sec, Factor: 1.25},
+			{MinPopulation: 100000, Factor: 0.9},
+		}
+		if fmt.Sprint(qn.Adjustments) != fmt.Sprint(want) {
+			t.Fatalf("adjustments %+v, want %+v", qn.Adjustments, want)
+		}
+		says(t, admin.get(base), "commune, syndicat | -3499 | "+sec+" | 1.25", "* | 100000- | * | 0.9")
+		builderAct(t, a, admin, base+"/ajustements", url.Values{"adjustments": {""}}, http.StatusSeeOther)
+		if _, qn = storedDefinition(t, a, 2027, "label"); len(qn.Adjustments) != 0 {
+			t.Fatalf("not removed: %+v", qn.Adjustments)
+		}
+	})
+}
