@@ -3,7 +3,7 @@
 # SQLite and on PostgreSQL.
 GO ?= go
 
-.PHONY: build test test-pg test-browser bench bench-autosave bench-crash bench-export lint demo
+.PHONY: build test test-pg test-browser bench bench-autosave bench-crash bench-export bench-assign lint demo
 
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -o bin/tnl ./cmd/tnl
@@ -44,6 +44,11 @@ bench_pg = timeout 10m pg_virtualenv -t -o fsync=on sh -c \
 # 500 concurrent autosavers, group commit against one commit per save.
 bench-autosave:
 	$(call bench_pg,./bench/autosave -timeout 9m30s)
+
+# The jury's assignment solver at 5,000 files × 100 reviewers, with its
+# guarantees checked on each result.
+bench-assign:
+	timeout 10m $(GO) run ./bench/assign
 
 # The same load with the server killed by SIGKILL 20 times: no acknowledged
 # save may be lost, and the database must pass its integrity checks.
