@@ -178,6 +178,7 @@ func editionAdminFixtures(t *testing.T, a *testApp) map[string]struct {
 		"/admin/editions/{year}/copier":             {"/admin/editions/2032/copier", url.Values{"to": {"2035"}}},
 		q + "/demarrer":                             {"/admin/editions/2032/vide/questionnaire/demarrer", url.Values{"depart": {"vide"}}},
 		q + "/titre":                                {at + "/titre", url.Values{"title_fr": {"Parcours de test"}}},
+		q + "/ajustements":                          {at + "/ajustements", url.Values{"adjustments": {"commune | -3499 | s1 | 1,25"}}},
 		q + "/nouvelle-section":                     {at + "/nouvelle-section", url.Values{"id": {"s9"}, "title_fr": {"Neuf"}, "first_id": {"q9"}, "first_type": {"yesno"}, "first_label": {"Neuf ?"}}},
 		q + "/sections/{section}":                   {at + "/sections/s1", url.Values{"id": {"s1"}, "title_fr": {"Section un"}}},
 		q + "/sections/{section}/deplacer":          {at + "/sections/s1/deplacer", url.Values{"sens": {"bas"}}},
