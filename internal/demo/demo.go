@@ -76,6 +76,9 @@ func Load(ctx context.Context, db *store.DB, password string, now time.Time) err
 	if err := loadApplications(ctx, db, now); err != nil {
 		return err
 	}
+	if err := loadJury(ctx, db, now); err != nil {
+		return err
+	}
 	if err := db.AddSoftware(ctx, "LibreOffice", "Firefox", "Thunderbird", "QGIS", "GIMP", "Inkscape",
 		"Nextcloud", "openMairie", "Debian", "PostgreSQL", "Moodle", "Jitsi Meet"); err != nil {
 		return err

@@ -106,6 +106,13 @@ func (p *overviewPage) fill(lang string) {
 // secretariat reads the file but never submits it.
 func (p *overviewPage) MayGoSubmit() bool { return p.Acc.Me != nil && !p.Closed }
 
+// MaySeeConflicts reports whether the application's conflicts page (the
+// jury, and the links the applicant declared) is open in this phase.
+func (p *overviewPage) MaySeeConflicts() bool {
+	v, phase := applicantViewer(p.Acc), p.Acc.Edition.Phase
+	return domain.Can(v, domain.ActSeeConflictsOwn, phase) || domain.Can(v, domain.ActSeeConflictsAll, phase)
+}
+
 // missingLinks turns missing required answers into links to them.
 func missingLinks(acc *appAccess, refs []form.Ref, lang string) []questionLink {
 	out := make([]questionLink, 0, len(refs))

@@ -170,6 +170,100 @@ func (s *Server) routes() []route {
 		{"GET", "/admin/candidatures/export.csv", adminOnly, s.exportApplications(exportCSV)},
 		{"GET", "/admin/candidatures/export.xlsx", adminOnly, s.exportApplications(exportXLSX)},
 		{"GET", "/admin/candidatures/export.ods", adminOnly, s.exportApplications(exportODS)},
+
+		// The jury: its administration (phase, settings, members) and the juror's home.
+		// @routes:jury-admin
+		{"GET", "/admin/jury/{year}", adminOnly, s.adminJury},
+		{"POST", "/admin/jury/{year}/phase", adminOnly, s.adminJuryPhase},
+		{"POST", "/admin/jury/{year}/reglages", adminOnly, s.adminJurySettingsUpdate},
+		{"POST", "/admin/jury/{year}/membres", adminOnly, s.adminJuryMemberAdd},
+		{"GET", "/admin/jury/{year}/membres/{id}", adminOnly, s.adminJuryMember},
+		{"POST", "/admin/jury/{year}/membres/{id}", adminOnly, s.adminJuryMemberUpdate},
+		{"POST", "/admin/jury/{year}/membres/{id}/retirer", adminOnly, s.adminJuryMemberRemove},
+		{"GET", "/jury", signedIn, s.juryHome},
+		{"GET", "/jury/{year}", signedIn, s.juryEdition},
+
+		// The jury: assignment of files (proposal, edits, release) and each juror's list of files.
+		// @routes:jury-assign
+		{"GET", "/admin/jury/{year}/attributions", adminOnly, s.adminAssignments},
+		{"POST", "/admin/jury/{year}/attributions/proposer", adminOnly, s.adminAssignmentsPropose},
+		{"POST", "/admin/jury/{year}/attributions/modifier", adminOnly, s.adminAssignmentsEdit},
+		{"POST", "/admin/jury/{year}/attributions/publier", adminOnly, s.adminAssignmentsRelease},
+		{"GET", "/jury/{year}/attributions", signedIn, s.juryAssignments},
+		{"GET", "/jury/{year}/dossiers", signedIn, s.juryFiles},
+
+		// The jury: conflicts of interest (register, suggestions, declarations, attestation, affiliations).
+		// @routes:jury-conflicts
+		{"GET", "/admin/jury/{year}/conflits", adminOnly, s.adminConflicts},
+		{"POST", "/admin/jury/{year}/conflits/suggestions", adminOnly, s.adminConflictsSuggest},
+		{"POST", "/admin/jury/{year}/conflits/decision/{id}", adminOnly, s.adminConflictDecide},
+		{"GET", "/admin/jury/{year}/conflits/jures/{user}", adminOnly, s.adminAffiliations},
+		{"POST", "/admin/jury/{year}/conflits/jures/{user}", adminOnly, s.adminAffiliationCreate},
+		{"POST", "/admin/jury/{year}/conflits/jures/{user}/retirer", adminOnly, s.adminAffiliationRemove},
+		{"GET", "/jury/{year}/conflits", signedIn, s.juryConflicts},
+		{"POST", "/jury/{year}/conflits", signedIn, s.juryConflictDeclare},
+		{"POST", "/jury/{year}/conflits/attestation", signedIn, s.juryConflictsAttest},
+		{"GET", "/jury/affiliations", signedIn, s.affiliationsShow},
+		{"POST", "/jury/affiliations", signedIn, s.affiliationCreate},
+		{"POST", "/jury/affiliations/retirer", signedIn, s.affiliationRemove},
+		{"GET", "/candidatures/{id}/conflits", signedIn, s.applicationConflicts},
+		{"POST", "/candidatures/{id}/conflits", signedIn, s.applicationConflictDeclare},
+
+		// The jury: the review form of one file, and the files attached to its answers.
+		// @routes:jury-review
+		{"GET", "/jury/{year}/dossiers/{id}", signedIn, s.juryReviewShow},
+		{"POST", "/jury/{year}/dossiers/{id}", signedIn, s.juryReviewSave},
+		{"GET", "/jury/{year}/dossiers/{id}/fichiers/{att}", signedIn, s.juryAttachmentShow},
+
+		// The jury: exports of reviews, aggregates, conflicts and assignments (secretariat; president via the policy).
+		// @routes:jury-exports
+		{"GET", "/admin/jury/{year}/exports", adminOnly, s.juryExports},
+		{"GET", "/admin/jury/{year}/exports/{file}", adminOnly, s.juryExport},
+		{"GET", "/jury/{year}/exports", signedIn, s.juryExports},
+		{"GET", "/jury/{year}/exports/{file}", signedIn, s.juryExport},
+
+		// The jury: the dashboard of aggregates and jurors' statistics, reminders to late jurors, each file's discussion.
+		// @routes:jury-dashboard
+		{"GET", "/jury/{year}/tableau", signedIn, s.juryDashboard},
+		{"POST", "/admin/jury/{year}/rappels", adminOnly, s.juryRemind},
+		{"GET", "/jury/{year}/dossiers/{id}/discussion", signedIn, s.juryDiscussion},
+		{"POST", "/jury/{year}/dossiers/{id}/discussion", signedIn, s.juryCommentCreate},
+
+		// The jury: the deliberation meeting (agenda, live tracker, votes, decisions); the agenda is the secretariat's and the president's.
+		// @routes:jury-meeting
+		{"GET", "/jury/{year}/seance", signedIn, s.meetingShow},
+		{"GET", "/jury/{year}/seance/evenements", signedIn, s.meetingEvents},
+		{"POST", "/jury/{year}/seance/ouvrir", signedIn, s.meetingStart},
+		{"POST", "/jury/{year}/seance/point", signedIn, s.meetingItem},
+		{"POST", "/jury/{year}/seance/rouvrir", signedIn, s.meetingReopen},
+		{"POST", "/jury/{year}/seance/presences", signedIn, s.meetingAttendance},
+		{"POST", "/jury/{year}/seance/vote", signedIn, s.meetingVote},
+		{"POST", "/jury/{year}/seance/confirmation", signedIn, s.meetingConfirm},
+		{"POST", "/jury/{year}/seance/autre-niveau", signedIn, s.meetingPropose},
+		{"POST", "/jury/{year}/seance/decision", signedIn, s.meetingDecide},
+		{"POST", "/jury/{year}/seance/mention", signedIn, s.meetingMentionVote},
+		{"POST", "/jury/{year}/seance/mention/attribuer", signedIn, s.meetingMentionAward},
+		{"GET", "/admin/jury/{year}/ordre-du-jour", signedIn, s.agendaShow},
+		{"POST", "/admin/jury/{year}/ordre-du-jour/construire", signedIn, s.agendaBuild},
+		{"POST", "/admin/jury/{year}/ordre-du-jour/deplacer", signedIn, s.agendaMove},
+		{"POST", "/admin/jury/{year}/ordre-du-jour/retirer", signedIn, s.agendaRemove},
+		{"POST", "/admin/jury/{year}/ordre-du-jour/ajouter", signedIn, s.agendaAdd},
+
+		// The jury: the minutes (procès-verbal), the sealing of decisions and its reopening, the feedback letters.
+		// @routes:jury-seal
+		{"GET", "/jury/{year}/proces-verbal", signedIn, s.juryMinutes},
+		{"GET", "/jury/{year}/proces-verbal.json", signedIn, s.juryMinutesJSON},
+		{"POST", "/jury/{year}/proces-verbal/valider", signedIn, s.juryMinutesValidate},
+		{"GET", "/jury/{year}/scellement", signedIn, s.jurySeal},
+		{"POST", "/jury/{year}/scellement", signedIn, s.jurySealCreate},
+		{"GET", "/jury/{year}/scellement/{id}/contenu.json", signedIn, s.jurySealContent},
+		{"POST", "/jury/{year}/scellement/reouverture", signedIn, s.juryReopenRequest},
+		{"POST", "/jury/{year}/scellement/reouverture/confirmer", signedIn, s.juryReopenConfirm},
+		{"POST", "/jury/{year}/scellement/reouverture/annuler", signedIn, s.juryReopenCancel},
+		{"GET", "/jury/{year}/lettres", signedIn, s.juryLetters},
+		{"GET", "/jury/{year}/dossiers/{id}/lettre", signedIn, s.juryLetter},
+		{"POST", "/jury/{year}/dossiers/{id}/lettre", signedIn, s.juryLetterSave},
+		{"POST", "/jury/{year}/dossiers/{id}/lettre/approuver", signedIn, s.juryLetterApprove},
 	}
 }
 

@@ -176,6 +176,18 @@ func TestEveryAdminActionIsAudited(t *testing.T) {
 		for k, v := range followupAdminFixtures(t, a) {
 			objects[k] = v
 		}
+		for k, v := range assignAdminFixtures(t, a) { // the jury's assignment (edition 2030)
+			objects[k] = v
+		}
+		for k, v := range juryAdminFixtures(t, a) { // the jury's phase, settings and members (edition 2031)
+			objects[k] = v
+		}
+		for k, v := range juryConflictsAdminFixtures(t, a) { // the jury's conflicts of interest (edition 2026)
+			objects[k] = v
+		}
+		for k, v := range dashboardAdminFixtures(t, a) { // reminders to late jurors (edition 2038)
+			objects[k] = v
+		}
 		for _, rt := range a.srv.routes() {
 			if rt.access != adminOnly || rt.method != "POST" {
 				continue

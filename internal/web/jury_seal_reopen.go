@@ -1,0 +1,149 @@
+package web
+
+// The reopening of sealed decisions, two people: the requests, their
+// confirmation and withdrawal (the page is jury_seal.go's).
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"tnl/internal/store"
+)
+
+// juryReopenRequest records one party's request for a change.
+func (s *Server) juryReopenRequest(w http.ResponseWriter, r *http.Request) {
+	j, ok := s.juryFor(w, r)
+	if !ok {
+		return
+	}
+	if !parseForm(w, r) {
+		s.errorPage(w, r, http.StatusBadRequest)
+		return
+	}
+	side := reopenSide(j)
+	if side == "" {
+		s.refuseSeal(w, r, j)
+		return
+	}
+	f := reopenForm{Application: field(r, "application"), Level: field(r, "level"),
+		Mentions: r.PostForm["mentions"], Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+	p := &jurySealPage{Form: f}
+	errs := f.Validate()
+	var req store.ReopenRequest
+	if len(errs) == 0 {
+		app, err := s.db.FindApplication(r.Context(), must64(f.Application))
+		switch {
+		case err != nil || app.Year != j.Edition.Year || !s.canReopenFile(r, j, app.ID):
+			errs["application"] = "seal.error.application"
+		default:
+			var fits bool
+			if req, fits = f.request(app.Track); !fits {
+				errs["level"] = "seal.error.level_track"
+			}
+		}
+	}
+	if len(errs) > 0 {
+		p.Errors = errs
+		s.renderSeal(w, r, j, p, http.StatusUnprocessableEntity)
+		return
+	}
+	if err := s.db.RequestReopening(r.Context(), j.Edition.Year, req, side, actor(r)); err != nil {
+		s.sealRefused(w, r, j, p, err)
+		return
+	}
+	s.redirect(w, r, sealPath(j.Edition.Year)+"#reouverture", "seal.flash.requested")
+}
+
+func must64(s string) int64 {
+	n, _ := strconv.ParseInt(s, 10, 64)
+	return n
+}
+
+// juryReopenConfirm is the other party's confirmation: the change is
+// applied and the decisions sealed again.
+func (s *Server) juryReopenConfirm(w http.ResponseWriter, r *http.Request) {
+	j, ok := s.juryFor(w, r)
+	if !ok {
+		return
+	}
+	if !parseForm(w, r) {
+		s.errorPage(w, r, http.StatusBadRequest)
+		return
+	}
+	side := reopenSide(j)
+	if side == "" {
+		s.refuseSeal(w, r, j)
+		return
+	}
+	pending, err := s.db.PendingReopening(r.Context(), j.Edition.Year)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if pending != nil && !s.canReopenFile(r, j, pending.ApplicationID) {
+		s.errorPage(w, r, http.StatusForbidden) // a recused party cannot confirm a change to that file
+		return
+	}
+	if _, err := s.db.ConfirmReopening(r.Context(), j.Edition.Year, side, actor(r)); err != nil {
+		s.sealRefused(w, r, j, &jurySealPage{}, err)
+		return
+	}
+	s.redirect(w, r, sealPath(j.Edition.Year), "seal.flash.resealed")
+}
+
+// juryReopenCancel withdraws the pending request; either party may.
+func (s *Server) juryReopenCancel(w http.ResponseWriter, r *http.Request) {
+	j, ok := s.juryFor(w, r)
+	if !ok {
+		return
+	}
+	if !parseForm(w, r) {
+		s.errorPage(w, r, http.StatusBadRequest)
+		return
+	}
+	side := reopenSide(j)
+	if side == "" {
+		s.refuseSeal(w, r, j)
+		return
+	}
+	pending, err := s.db.PendingReopening(r.Context(), j.Edition.Year)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if pending != nil && !s.canReopenFile(r, j, pending.ApplicationID) {
+		s.errorPage(w, r, http.StatusForbidden)
+		return
+	}
+	if err := s.db.CancelReopening(r.Context(), j.Edition.Year, side, actor(r)); err != nil {
+		s.sealRefused(w, r, j, &jurySealPage{}, err)
+		return
+	}
+	s.redirect(w, r, sealPath(j.Edition.Year)+"#reouverture", "seal.flash.cancelled")
+}
+
+// jurySealContent answers the exact bytes a seal's digest was computed
+// on, for the parties to check it elsewhere (sha256sum). It lists every
+// decision, so only the president and the admins get it.
+func (s *Server) jurySealContent(w http.ResponseWriter, r *http.Request) {
+	j, ok := s.juryFor(w, r)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || !fullParty(j) || !sealSeen(j) {
+		s.notFound(w, r)
+		return
+	}
+	rec, err := s.db.FindSeal(r.Context(), j.Edition.Year, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="scellement-%d-%d.json"`, rec.Year, rec.ID))
+	w.Write([]byte(rec.Content))
+}
