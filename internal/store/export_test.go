@@ -24,3 +24,4 @@ func CommitBatch(db *DB, saves []domain.AnswerSave) ([]domain.SaveResult, []erro
 	}
 	return results, errs
 }
+

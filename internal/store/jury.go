@@ -27,6 +27,12 @@ func (db *DB) SwitchPhase(ctx context.Context, year int, to domain.Phase, by dom
 		if err := domain.CanSwitch(from, to); err != nil {
 			return err
 		}
+		// The president's seal (Seal) moves the edition to "sealed" with the
+		// digest of its decisions; a switch without it would leave a sealed
+		// edition with nothing sealed and no way back.
+		if to == domain.PhaseSealed {
+			return domain.Errorf(domain.ECONFLICT, "Le scellement se fait par la présidence du jury, depuis la page « Scellement des décisions » : la phase change alors d'elle-même.")
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE editions SET phase = $1 WHERE year = $2`, to, year); err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"tnl/internal/domain"
@@ -101,6 +102,32 @@ func TestJuryMembers(t *testing.T) {
 		}
 		if err := db.RemoveJuryMember(ctx, 2026, ann.ID, by); !domain.IsNotFound(err) {
 			t.Fatalf("removing twice: %v", err)
+		}
+	})
+}
+
+// TestSwitchToSealedNeedsTheSeal: only the president's seal moves an edition
+// to "sealed"; a bare switch would leave it sealed with nothing sealed.
+func TestSwitchToSealedNeedsTheSeal(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		openEdition(t, db)
+		for _, p := range domain.Phases[1:] {
+			if p == domain.PhaseDeliberation {
+				break
+			}
+			if err := db.SwitchPhase(ctx, 2026, p, domain.CLIActor); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := db.SwitchPhase(ctx, 2026, domain.PhaseDeliberation, domain.CLIActor); err != nil {
+			t.Fatal(err)
+		}
+		err := db.SwitchPhase(ctx, 2026, domain.PhaseSealed, domain.CLIActor)
+		if domain.ErrorCode(err) != domain.ECONFLICT || !strings.Contains(domain.ErrorMessage(err), "Scellement des décisions") {
+			t.Fatalf("switch to sealed: %v", err)
+		}
+		if e, _ := db.FindEdition(ctx, 2026); e.Phase != domain.PhaseDeliberation {
+			t.Fatalf("phase %s", e.Phase)
 		}
 	})
 }

@@ -156,6 +156,10 @@ func juryPages(j *juryAccess) []juryTask {
 	add(j.Can(domain.ActSeeAggregates), "jury.pages.dashboard", at("tableau"))
 	add(j.Can(domain.ActSeeStatsAll), "jury.pages.agenda", fmt.Sprintf("/admin/jury/%d/ordre-du-jour", year))
 	add(j.Can(domain.ActSeeDecisions), "jury.pages.meeting", at("seance"))
+	// Rapporteurs draft the letters and the president approves them from the
+	// discussion on; the page lists what the person may read.
+	letters := j.Edition.Phase.AtLeast(domain.PhaseDiscussion) && j.Edition.Phase.Before(domain.PhasePublished)
+	add(letters && (admin || j.Member.Votes()), "jury.pages.letters", at("lettres"))
 	add(j.Can(domain.ActSeeMinutes), "jury.pages.minutes", at("proces-verbal"))
 	add(j.Can(domain.ActSeeDecisions) || j.Can(domain.ActSeal), "jury.pages.seal", at("scellement"))
 	if admin {
