@@ -24,4 +24,3 @@ func CommitBatch(db *DB, saves []domain.AnswerSave) ([]domain.SaveResult, []erro
 	}
 	return results, errs
 }
-
