@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -118,11 +117,6 @@ func runDirect(ctx context.Context, save directSave, savers []*saver, warmup, wi
 	if err != nil {
 		return nil, err
 	}
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	r.saves = int64(len(all))
-	r.p50, r.p99, r.pmax = percentile(all, 0.50), percentile(all, 0.99), percentile(all, 1)
-	r.conflicts, r.refused = c.conflicts.Load(), c.refused.Load()
-	r.lastError, _ = c.lastError.Load().(string)
+	r.record(lat, &c)
 	return r, nil
 }

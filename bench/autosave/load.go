@@ -90,17 +90,22 @@ func runLoad(ctx context.Context, srv *harness.Server, savers []*saver, warmup, 
 	if err != nil {
 		return nil, err
 	}
+	r.record(lat, &c)
+	r.warmupErrors = warm.refused.Load() + warm.unreachable.Load()
+	if r.lastError == "" {
+		r.lastError, _ = warm.lastError.Load().(string)
+	}
+	return r, nil
+}
+
+// record sums up the window: the savers' latencies and what they met.
+func (r *loadResult) record(lat [][]time.Duration, c *counts) {
 	all := slices.Concat(lat...)
 	slices.Sort(all)
 	r.saves = int64(len(all))
 	r.p50, r.p99, r.pmax = percentile(all, 0.50), percentile(all, 0.99), percentile(all, 1)
 	r.conflicts, r.refused, r.unreachable = c.conflicts.Load(), c.refused.Load(), c.unreachable.Load()
 	r.lastError, _ = c.lastError.Load().(string)
-	r.warmupErrors = warm.refused.Load() + warm.unreachable.Load()
-	if r.lastError == "" {
-		r.lastError, _ = warm.lastError.Load().(string)
-	}
-	return r, nil
 }
 
 // percentile of sorted latencies, nearest rank.

@@ -259,17 +259,22 @@ func attachmentName(raw string, kind attachmentKind) string {
 // attachmentShow sends a file to those who may see its application; an
 // attachment of another application is unknown here.
 func (s *Server) attachmentShow(w http.ResponseWriter, r *http.Request) {
-	acc, ok := s.applicationFor(w, r)
-	if !ok {
-		return
+	if acc, ok := s.applicationFor(w, r); ok {
+		s.serveAttachment(w, r, acc.App.ID)
 	}
+}
+
+// serveAttachment sends the attachment of the URL's {att}, once the caller
+// has checked who may see application appID: an attachment of another
+// application is unknown here.
+func (s *Server) serveAttachment(w http.ResponseWriter, r *http.Request, appID int64) {
 	id, err := strconv.ParseInt(r.PathValue("att"), 10, 64)
 	if err != nil {
 		s.notFound(w, r)
 		return
 	}
 	att, err := s.db.FindAttachment(r.Context(), id)
-	if err != nil || att.ApplicationID != acc.App.ID {
+	if err != nil || att.ApplicationID != appID {
 		s.notFound(w, r)
 		return
 	}

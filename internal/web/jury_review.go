@@ -336,36 +336,7 @@ func juryFilesURL(year int) string { return fmt.Sprintf("/jury/%d/dossiers", yea
 // juryAttachmentShow serves a file attached to an answer, to those who may
 // see the file (the applicant's own address is for the applicant's team).
 func (s *Server) juryAttachmentShow(w http.ResponseWriter, r *http.Request) {
-	f, ok := s.juryFileFor(w, r)
-	if !ok {
-		return
+	if f, ok := s.juryFileFor(w, r); ok {
+		s.serveAttachment(w, r, f.acc.App.ID)
 	}
-	id, err := strconv.ParseInt(r.PathValue("att"), 10, 64)
-	if err != nil {
-		s.notFound(w, r)
-		return
-	}
-	att, err := s.db.FindAttachment(r.Context(), id)
-	if err != nil || att.ApplicationID != f.acc.App.ID {
-		s.notFound(w, r)
-		return
-	}
-	root, err := s.attachmentsRoot()
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	defer root.Close()
-	file, err := root.Open(att.Path)
-	if err != nil {
-		s.serverError(w, r, fmt.Errorf("attachment %d: %w", att.ID, err))
-		return
-	}
-	defer file.Close()
-	h := w.Header()
-	h.Set("Content-Type", att.ContentType)
-	h.Set("Content-Disposition", attachmentDisposition(att.Name))
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Cache-Control", "private, no-cache")
-	http.ServeContent(w, r, "", att.UploadedAt, file)
 }

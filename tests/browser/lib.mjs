@@ -182,6 +182,12 @@ export async function firstVisit(browser, url, { origin, storageState, javaScrip
     const { url, status, headers } = e.response;
     if (status !== 200 || !/^https?:/.test(url) || new URL(url).origin !== origin) return;
     const header = (name) => Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1] ?? '';
+    // A live stream (the meeting's server-sent events) is sent as it comes,
+    // event by event, and never ends: neither compressed nor waited for.
+    if (header('content-type').startsWith('text/event-stream')) {
+      net.inflight.delete(e.requestId);
+      return;
+    }
     if (TEXT.test(header('content-type')) && !/gzip|br|zstd|deflate/.test(header('content-encoding'))) net.uncompressed.push(url);
     if (new URL(url).pathname.startsWith('/static/') && !/immutable/.test(header('cache-control'))) net.notImmutable.push(url);
   });
@@ -327,8 +333,12 @@ export async function untranslatedProblem(page, url, prefixes) {
       }
     };
     look(document.title);
+    // Text in <code> is a machine name shown on purpose (an audit action,
+    // a question id), not a message id left untranslated.
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    while (walker.nextNode()) look(walker.currentNode.textContent);
+    while (walker.nextNode()) {
+      if (!walker.currentNode.parentElement?.closest('code')) look(walker.currentNode.textContent);
+    }
     for (const el of document.querySelectorAll('[alt], [aria-label], [title], [placeholder]')) {
       for (const a of ['alt', 'aria-label', 'title', 'placeholder']) look(el.getAttribute(a) ?? '');
     }
