@@ -24,7 +24,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"tnl/internal/domain"
@@ -71,7 +70,7 @@ func (s *Server) meetingEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	stop := shutdownSignal(r)
+	stop := s.shutdownSignal(r)
 	poll := time.NewTicker(meetingPoll)
 	defer poll.Stop()
 	ping := time.NewTicker(meetingKeepAlive)
@@ -128,25 +127,22 @@ func uncompressed(w http.ResponseWriter) http.ResponseWriter {
 	}
 }
 
-// shutdowns holds, per *http.Server, a channel closed when it shuts down.
-// http.Server.Shutdown waits for requests to end but does not cancel
-// them: an open stream would hold the shutdown until its grace period
-// runs out. Keyed by server, so that two servers in one process (tests)
-// stay apart.
-var shutdowns sync.Map // *http.Server → chan struct{}
-
-// shutdownSignal returns a channel closed when the server serving r shuts
-// down; nil (never closed) when r carries no server, as in handler tests.
-func shutdownSignal(r *http.Request) <-chan struct{} {
+// shutdownSignal returns a channel closed when the *http.Server serving r
+// shuts down; nil (never closed) when r carries none, as in handler tests.
+// http.Server.Shutdown waits for requests to end but does not cancel them:
+// an open stream would hold the shutdown until its grace period runs out.
+// s.shutdowns is keyed by *http.Server, since one handler may be served by
+// several.
+func (s *Server) shutdownSignal(r *http.Request) <-chan struct{} {
 	srv, _ := r.Context().Value(http.ServerContextKey).(*http.Server)
 	if srv == nil {
 		return nil
 	}
 	ch := make(chan struct{})
-	got, loaded := shutdowns.LoadOrStore(srv, ch)
+	got, loaded := s.shutdowns.LoadOrStore(srv, ch)
 	if !loaded {
 		srv.RegisterOnShutdown(func() {
-			shutdowns.Delete(srv)
+			s.shutdowns.Delete(srv)
 			close(ch)
 		})
 	}

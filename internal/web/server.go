@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -64,6 +65,7 @@ type Server struct {
 	// autosaveOneCommit: see Options.AutosaveOneCommitPerSave.
 	autosaveOneCommit bool
 	idle              idleRule // when an unused session ends (withUser)
+	shutdowns         sync.Map // *http.Server → chan struct{} closed at its shutdown (event streams)
 }
 
 // New builds the server; it fails if a template or message file is broken.

@@ -39,8 +39,9 @@ export const ROLES = [
   { name: 'admin', email: 'admin@example.org' },
 ];
 
-/** Pages per role at most, so that a link loop cannot run away. */
-export const MAX_PAGES = 60;
+/** Pages per role at most, so that a link loop cannot run away; enough for
+ * the jury's pages (two editions, each file's review, discussion, letter). */
+export const MAX_PAGES = 110;
 /** At most this many crawled pages of one shape (see shapeOf) per role. */
 export const MAX_PER_SHAPE = 10;
 
