@@ -221,35 +221,44 @@ type Action string
 
 // The actions of the policy table.
 const (
-	ActSeeNames          Action = "see_names"           // see the list of applicant names (to spot conflicts)
-	ActSeeFile           Action = "see_file"            // see the content of a file
-	ActSeeConflictsAll   Action = "see_conflicts_all"   // see the conflict suggestions and register of every juror
-	ActSeeConflictsOwn   Action = "see_conflicts_own"   // see one's own conflicts, including that one is recused
-	ActDeclareConflict   Action = "declare_conflict"    // declare a conflict (juror, or applicant on its own file)
-	ActAttest            Action = "attest"              // sign one's conflict attestation for the edition
-	ActManageConflicts   Action = "manage_conflicts"    // confirm or dismiss conflicts, with a reason
-	ActSeeAssignmentsAll Action = "see_assignments_all" // see the whole assignment matrix
-	ActSeeAssignmentsOwn Action = "see_assignments_own" // see the files assigned to oneself
-	ActManageAssignments Action = "manage_assignments"  // compute, edit, release and re-run assignments
-	ActWriteReview       Action = "write_review"        // write or revise one's own review of a file
-	ActSeeOwnReview      Action = "see_own_review"      // read one's own review of a file
-	ActSeeReviews        Action = "see_reviews"         // read others' reviews, scores and private texts
-	ActSeeApplicantTexts Action = "see_applicant_texts" // read the applicant-visible texts of others (the synthesis for the applicant)
-	ActSeeAggregates     Action = "see_aggregates"      // see medians, spreads and disagreement flags
-	ActSeeIndicative     Action = "see_indicative"      // see the indicative score computed from the answers
-	ActSeePrevious       Action = "see_previous"        // see the level of the previous edition
-	ActComment           Action = "comment"             // write a jury comment on a file
-	ActChair             Action = "chair"               // drive the meeting on a file, confirm or override its level
-	ActVote              Action = "vote"                // vote on a level or on a mention
-	ActNominate          Action = "nominate"            // nominate a file for a special mention
-	ActSeeDecisions      Action = "see_decisions"       // see decisions: drafts, sealed, and for outsiders the results page
-	ActSeeMinutes        Action = "see_minutes"         // see the minutes (for one file: its extract)
-	ActSeal              Action = "seal"                // validate the minutes and seal the decision set
-	ActSwitchPhase       Action = "switch_phase"        // move the edition to another phase (then CanSwitch)
-	ActSeeStatsOwn       Action = "see_stats_own"       // see one's own progress and toughness compared with co-reviewers
-	ActSeeStatsAll       Action = "see_stats_all"       // see every juror's statistics
-	ActSeeAudit          Action = "see_audit"           // read the audit log
-	ActExport            Action = "export"              // export reviews, aggregates, conflicts, assignments
+	ActSeeNames           Action = "see_names"            // see the list of applicant names (to spot conflicts)
+	ActSeeFile            Action = "see_file"             // see the content of a file
+	ActSeeConflictsAll    Action = "see_conflicts_all"    // see the conflict suggestions and register of every juror
+	ActSeeConflictsOwn    Action = "see_conflicts_own"    // see one's own conflicts, including that one is recused
+	ActDeclareConflict    Action = "declare_conflict"     // declare a conflict (juror, or applicant on its own file)
+	ActAttest             Action = "attest"               // sign one's conflict attestation for the edition
+	ActManageConflicts    Action = "manage_conflicts"     // confirm or dismiss conflicts, with a reason
+	ActSeeAssignmentsAll  Action = "see_assignments_all"  // see the whole assignment matrix
+	ActSeeAssignmentsOwn  Action = "see_assignments_own"  // see the files assigned to oneself
+	ActManageAssignments  Action = "manage_assignments"   // compute, edit, release and re-run assignments
+	ActWriteReview        Action = "write_review"         // write or revise one's own review of a file
+	ActSeeOwnReview       Action = "see_own_review"       // read one's own review of a file
+	ActSeeReviews         Action = "see_reviews"          // read others' reviews, scores and private texts
+	ActSeeApplicantTexts  Action = "see_applicant_texts"  // read the applicant-visible texts of others (the synthesis for the applicant)
+	ActSeeAggregates      Action = "see_aggregates"       // see medians, spreads and disagreement flags
+	ActSeeIndicative      Action = "see_indicative"       // see the indicative score computed from the answers
+	ActSeePrevious        Action = "see_previous"         // see the level of the previous edition
+	ActComment            Action = "comment"              // write a jury comment on a file
+	ActChair              Action = "chair"                // drive the meeting on a file, confirm or override its level
+	ActVote               Action = "vote"                 // vote on a level or on a mention
+	ActNominate           Action = "nominate"             // nominate a file for a special mention
+	ActSeeDecisions       Action = "see_decisions"        // see decisions: drafts, sealed, and for outsiders the results page
+	ActSeeMinutes         Action = "see_minutes"          // see the minutes (for one file: its extract)
+	ActSeal               Action = "seal"                 // validate the minutes and seal the decision set
+	ActSwitchPhase        Action = "switch_phase"         // move the edition to another phase (then CanSwitch)
+	ActSeeStatsOwn        Action = "see_stats_own"        // see one's own progress and toughness compared with co-reviewers
+	ActSeeStatsAll        Action = "see_stats_all"        // see every juror's statistics
+	ActSeeAudit           Action = "see_audit"            // read the audit log
+	ActExport             Action = "export"               // export reviews, aggregates, conflicts, assignments
+	ActSeeSecretariatNote Action = "see_secretariat_note" // read the jurors' notes to the secretariat (in reviews, discussions, exports)
+	ActRemind             Action = "remind"               // send reminders to late jurors through the outbox
+	ActEditAgenda         Action = "edit_agenda"          // build and edit the agenda of the deliberation
+	ActSeeLetter          Action = "see_letter"           // read the feedback letter of a file
+	ActDraftLetter        Action = "draft_letter"         // write the feedback letter of a file (its rapporteur)
+	ActApproveLetter      Action = "approve_letter"       // approve the feedback letter of a file (whoever chairs it)
+	ActSeeSealDetails     Action = "see_seal_details"     // read the reasons of reopenings and the sealed content itself
+	ActRequestReopen      Action = "request_reopen"       // ask for one change to a sealed decision, or withdraw the request
+	ActConfirmReopen      Action = "confirm_reopen"       // confirm the other party's request: the change is applied and sealed again
 )
 
 // Actions lists every action. Callers must not modify it.
@@ -259,7 +268,8 @@ var Actions = []Action{
 	ActWriteReview, ActSeeOwnReview, ActSeeReviews, ActSeeApplicantTexts, ActSeeAggregates,
 	ActSeeIndicative, ActSeePrevious, ActComment, ActChair, ActVote, ActNominate,
 	ActSeeDecisions, ActSeeMinutes, ActSeal, ActSwitchPhase, ActSeeStatsOwn, ActSeeStatsAll,
-	ActSeeAudit, ActExport,
+	ActSeeAudit, ActExport, ActSeeSecretariatNote, ActRemind, ActEditAgenda, ActSeeLetter, ActDraftLetter,
+	ActApproveLetter, ActSeeSealDetails, ActRequestReopen, ActConfirmReopen,
 }
 
 // Valid reports whether a is one of Actions.
@@ -289,4 +299,7 @@ type Viewer struct {
 	PresidentRecused bool
 	// Own: the file is the applicant's own.
 	Own bool
+	// Rapporteur: the rapporteur of this file, assignments released (the
+	// one who presents it and drafts its feedback letter).
+	Rapporteur bool
 }

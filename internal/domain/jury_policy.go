@@ -14,6 +14,7 @@ const (
 	ownProp                     // already proposed a level for the file
 	presRecuse                  // the president is recused from the file
 	ownFile                     // the file is the applicant's own
+	rapp                        // the rapporteur of the file, assignments released
 )
 
 // facts is the set of needs v satisfies.
@@ -24,7 +25,7 @@ func (v Viewer) facts() need {
 		n  need
 	}{
 		{!v.Recused, unconf}, {v.Attested, attested}, {v.Assigned, assigned},
-		{v.OwnProposal, ownProp}, {v.PresidentRecused, presRecuse}, {v.Own, ownFile},
+		{v.OwnProposal, ownProp}, {v.PresidentRecused, presRecuse}, {v.Own, ownFile}, {v.Rapporteur, rapp},
 	} {
 		if c.ok {
 			f |= c.n
@@ -34,16 +35,25 @@ func (v Viewer) facts() need {
 }
 
 // grant allows an action from phase from through phase to (to "" means to
-// the end) when the viewer has every fact in need.
+// the end) when the viewer has every fact in need — or, when or is not
+// zero, every fact in or: the one right that two kinds of people hold for
+// different reasons (a letter's rapporteur and its approver).
 type grant struct {
 	from, to Phase
-	need     need
+	need, or need
+}
+
+// met reports whether facts f satisfy g's needs.
+func (g grant) met(f need) bool {
+	return g.need&^f == 0 || (g.or != 0 && g.or&^f == 0)
 }
 
 // Shorthands for the rows below.
 const (
 	juryA   = unconf | attested            // a juror who attested, not recused
 	scorerA = unconf | attested | assigned // the same, assigned to the file
+	leadA   = scorerA | rapp               // the same, the file's rapporteur
+	chairA  = juryA | presRecuse           // the vice-president acting for a recused president
 )
 
 // policy is the whole table. A missing role under an action means never.
@@ -169,7 +179,7 @@ var policy = map[Action]map[JuryRole]grant{
 	},
 	ActChair: {
 		JuryPresident:     {from: PhaseDeliberation, to: PhaseDeliberation, need: juryA},
-		JuryVicePresident: {from: PhaseDeliberation, to: PhaseDeliberation, need: juryA | presRecuse},
+		JuryVicePresident: {from: PhaseDeliberation, to: PhaseDeliberation, need: chairA},
 	},
 	ActVote: { // the president is a juror and votes; assessors and secretariat never
 		JuryPresident:     {from: PhaseDeliberation, to: PhaseDeliberation, need: juryA},
@@ -222,6 +232,54 @@ var policy = map[Action]map[JuryRole]grant{
 		JurySecretariat: {from: PhaseClosed, need: unconf},
 		JuryPresident:   {from: PhaseReview, need: juryA},
 	},
+	ActSeeSecretariatNote: { // jury.md §5: "note to secretariat → admins only"; its author reads it in their own review
+		JurySecretariat: {from: PhaseReview, need: unconf},
+	},
+	ActRemind: { // while reviews are written; the reminder goes through the outbox
+		JurySecretariat: {from: PhaseReview, to: PhaseDiscussion, need: unconf},
+	},
+	ActEditAgenda: { // prepared during the discussion, used in the meeting; then part of the record
+		JurySecretariat: {from: PhaseDiscussion, to: PhaseDeliberation, need: unconf},
+		JuryPresident:   {from: PhaseDiscussion, to: PhaseDeliberation, need: juryA},
+	},
+	// Feedback letters (jury.md §8): the rapporteur drafts, whoever chairs
+	// the file approves, from the discussion until the results go out
+	// with them; reading follows the applicant-visible texts they quote.
+	// Assessors are never rapporteurs (the assignment refuses it).
+	ActSeeLetter: {
+		JurySecretariat:   {from: PhaseReview, need: unconf},
+		JuryPresident:     {from: PhaseReview, need: juryA}, // a recused president is not the approver: unconf
+		JuryVicePresident: {from: PhaseDiscussion, need: leadA, or: chairA},
+		JuryJuror:         {from: PhaseDiscussion, need: leadA},
+	},
+	ActDraftLetter: {
+		JuryPresident:     {from: PhaseDiscussion, to: PhaseSealed, need: leadA},
+		JuryVicePresident: {from: PhaseDiscussion, to: PhaseSealed, need: leadA},
+		JuryJuror:         {from: PhaseDiscussion, to: PhaseSealed, need: leadA},
+	},
+	ActApproveLetter: {
+		JuryPresident:     {from: PhaseDiscussion, to: PhaseSealed, need: juryA},
+		JuryVicePresident: {from: PhaseDiscussion, to: PhaseSealed, need: chairA},
+	},
+	// Sealed decisions (jury.md §8): a change needs the president — the
+	// vice-president for a file the president is recused from — and an
+	// admin, one asking and the other confirming (the store checks that
+	// they are two people on two sides). Both must see the file's decision.
+	// Once archived nothing changes.
+	ActSeeSealDetails: { // the reasons may name a file; the sealed content lists every decision
+		JurySecretariat: {from: PhaseSealed, need: unconf},
+		JuryPresident:   {from: PhaseSealed, need: juryA},
+	},
+	ActRequestReopen: {
+		JurySecretariat:   {from: PhaseSealed, to: PhasePublished, need: unconf},
+		JuryPresident:     {from: PhaseSealed, to: PhasePublished, need: juryA},
+		JuryVicePresident: {from: PhaseSealed, to: PhasePublished, need: chairA},
+	},
+	ActConfirmReopen: {
+		JurySecretariat:   {from: PhaseSealed, to: PhasePublished, need: unconf},
+		JuryPresident:     {from: PhaseSealed, to: PhasePublished, need: juryA},
+		JuryVicePresident: {from: PhaseSealed, to: PhasePublished, need: chairA},
+	},
 }
 
 // Can reports whether v may do a in phase p, by reading the policy table
@@ -232,5 +290,26 @@ func Can(v Viewer, a Action, p Phase) bool {
 	if !ok || !p.AtLeast(g.from) || (g.to != "" && !g.to.AtLeast(p)) {
 		return false
 	}
-	return g.need&^v.facts() == 0
+	return g.met(v.facts())
+}
+
+// During reports whether the table gives a to some role in phase p: whether
+// the action exists at all in that phase (the reopening of sealed
+// decisions, for example, only once sealed and before the archive).
+func During(a Action, p Phase) bool {
+	for _, g := range policy[a] {
+		if p.AtLeast(g.from) && (g.to == "" || g.to.AtLeast(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Holds reports whether role r is given a in some phase, under some facts:
+// whether the role has that right at all. Pages use it to tell a person
+// whose right has not opened yet ("from the review phase") from one whose
+// role never has it (404, as for a page that does not exist).
+func Holds(r JuryRole, a Action) bool {
+	_, ok := policy[a][r]
+	return ok
 }

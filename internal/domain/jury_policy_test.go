@@ -2,6 +2,7 @@ package domain
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 )
 
@@ -16,7 +17,8 @@ import (
 //	. never              * always, even recused   w own file, even recused
 //	u not recused        o not recused, own file  a not recused, attested
 //	s a + assigned       p a + own proposal       q s + own proposal
-//	v a + president recused
+//	v a + president recused                        r s + rapporteur of the file
+//	y a + (rapporteur and assigned, or president recused)
 var wantGrid = map[Action]map[JuryRole]string{
 	//                            "SOCAGRDLZPX"
 	ActSeeNames: {JurySecretariat: ".**********", JuryPresident: "..*********", JuryVicePresident: "..*********",
@@ -65,6 +67,17 @@ var wantGrid = map[Action]map[JuryRole]string{
 	ActSeeStatsAll: {JurySecretariat: ".....uuuuuu", JuryPresident: ".....aaaaaa"},
 	ActSeeAudit:    {JurySecretariat: "uuuuuuuuuuu", JuryPresident: "uuuuuuuuuuu"},
 	ActExport:      {JurySecretariat: "..uuuuuuuuu", JuryPresident: ".....aaaaaa"},
+	//                               "SOCAGRDLZPX"
+	ActSeeSecretariatNote: {JurySecretariat: ".....uuuuuu"},
+	ActRemind:             {JurySecretariat: ".....uu...."},
+	ActEditAgenda:         {JurySecretariat: "......uu...", JuryPresident: "......aa..."},
+	ActSeeLetter: {JurySecretariat: ".....uuuuuu", JuryPresident: ".....aaaaaa", JuryVicePresident: "......yyyyy",
+		JuryJuror: "......rrrrr"},
+	ActDraftLetter:    {JuryPresident: "......rrr..", JuryVicePresident: "......rrr..", JuryJuror: "......rrr.."},
+	ActApproveLetter:  {JuryPresident: "......aaa..", JuryVicePresident: "......vvv.."},
+	ActSeeSealDetails: {JurySecretariat: "........uuu", JuryPresident: "........aaa"},
+	ActRequestReopen:  {JurySecretariat: "........uu.", JuryPresident: "........aa.", JuryVicePresident: "........vv."},
+	ActConfirmReopen:  {JurySecretariat: "........uu.", JuryPresident: "........aa.", JuryVicePresident: "........vv."},
 }
 
 // wantCan decodes one grid character for one viewer, without the table.
@@ -91,19 +104,42 @@ func wantCan(c byte, v Viewer) bool {
 		return clean && v.Attested && v.Assigned && v.OwnProposal
 	case 'v':
 		return clean && v.Attested && v.PresidentRecused
+	case 'r':
+		return clean && v.Attested && v.Assigned && v.Rapporteur
+	case 'y':
+		return clean && v.Attested && (v.Assigned && v.Rapporteur || v.PresidentRecused)
 	}
 	panic("unknown grid character " + string(c))
 }
 
-// variants returns the 128 combinations of facts for role.
+// factCount is the number of boolean facts of a Viewer: variants walks
+// every combination of them.
+const factCount = 8
+
+// variants returns the 2^factCount combinations of facts for role.
 func variants(role JuryRole) []Viewer {
 	var vs []Viewer
-	for m := range 1 << 7 {
+	for m := range 1 << factCount {
 		bit := func(i int) bool { return m&(1<<i) != 0 }
 		vs = append(vs, Viewer{Role: role, Attested: bit(0), Recused: bit(1), Disclosed: bit(2),
-			Assigned: bit(3), OwnProposal: bit(4), PresidentRecused: bit(5), Own: bit(6)})
+			Assigned: bit(3), OwnProposal: bit(4), PresidentRecused: bit(5), Own: bit(6), Rapporteur: bit(7)})
 	}
 	return vs
+}
+
+// TestVariantsCoverEveryFact fails when Viewer gains a fact that variants
+// does not walk: the grid would then say nothing about it.
+func TestVariantsCoverEveryFact(t *testing.T) {
+	if n := reflect.TypeFor[Viewer]().NumField() - 1; n != factCount { // minus Role
+		t.Fatalf("Viewer has %d facts, the grid walks %d", n, factCount)
+	}
+	seen := map[Viewer]bool{}
+	for _, v := range variants(JuryJuror) {
+		seen[v] = true
+	}
+	if len(seen) != 1<<factCount {
+		t.Fatalf("%d distinct variants, want %d", len(seen), 1<<factCount)
+	}
 }
 
 // eachCell calls f for every action × role × phase × variant.
@@ -153,7 +189,7 @@ func TestPolicyGrid(t *testing.T) {
 			}
 		}
 	}
-	if want := len(Actions) * len(JuryRoles) * len(Phases) * 128; cells != want || allowed == 0 || allowed == cells {
+	if want := len(Actions) * len(JuryRoles) * len(Phases) * (1 << factCount); cells != want || allowed == 0 || allowed == cells {
 		t.Fatalf("walked %d cells (want %d), %d allowed", cells, want, allowed)
 	}
 }
@@ -222,12 +258,14 @@ func TestOnlyCleanAssignedScorersWriteReviews(t *testing.T) {
 
 func TestSecretariatAndAssessorLimits(t *testing.T) {
 	secretariatNever := map[Action]bool{ActWriteReview: true, ActSeeOwnReview: true, ActVote: true,
-		ActNominate: true, ActChair: true, ActSeal: true}
+		ActNominate: true, ActChair: true, ActSeal: true, ActDraftLetter: true, ActApproveLetter: true}
 	never(t, "secretariat", func(v Viewer, a Action, _ Phase) bool {
 		return v.Role == JurySecretariat && secretariatNever[a]
 	})
 	assessorNever := map[Action]bool{ActVote: true, ActChair: true, ActNominate: true, ActSeeAggregates: true,
-		ActSeeDecisions: true, ActSeeMinutes: true, ActSeeConflictsAll: true, ActSeeAssignmentsAll: true}
+		ActSeeDecisions: true, ActSeeMinutes: true, ActSeeConflictsAll: true, ActSeeAssignmentsAll: true,
+		ActSeeSecretariatNote: true, ActRemind: true, ActEditAgenda: true, ActSeeLetter: true, ActDraftLetter: true,
+		ActApproveLetter: true, ActSeeSealDetails: true, ActRequestReopen: true, ActConfirmReopen: true}
 	never(t, "assessor", func(v Viewer, a Action, p Phase) bool {
 		files := a == ActSeeFile || a == ActSeeReviews || a == ActComment || a == ActSeeOwnReview
 		return v.Role == JuryAssessor && (assessorNever[a] || files && !v.Assigned ||
@@ -237,7 +275,7 @@ func TestSecretariatAndAssessorLimits(t *testing.T) {
 
 func TestEmbargo(t *testing.T) {
 	results := map[Action]bool{ActSeeDecisions: true, ActSeeAggregates: true, ActSeeMinutes: true,
-		ActSeeApplicantTexts: true, ActSeeReviews: true}
+		ActSeeApplicantTexts: true, ActSeeReviews: true, ActSeeLetter: true, ActSeeSealDetails: true}
 	never(t, "applicant or public before publication", func(v Viewer, a Action, p Phase) bool {
 		return (v.Role == JuryApplicant || v.Role == JuryPublic) && results[a] && p.Before(PhasePublished)
 	})
@@ -252,7 +290,7 @@ func TestEmbargo(t *testing.T) {
 	})
 	never(t, "observer sees nothing individual", func(v Viewer, a Action, _ Phase) bool {
 		return v.Role == JuryObserver && (a == ActSeeFile || a == ActSeeReviews || a == ActSeeStatsAll ||
-			a == ActSeeApplicantTexts || a == ActSeeConflictsAll)
+			a == ActSeeApplicantTexts || a == ActSeeConflictsAll || a == ActSeeSecretariatNote || a == ActSeeLetter)
 	})
 }
 
@@ -287,10 +325,111 @@ func TestJurorsSeeNothingBeforeAttestationOrRelease(t *testing.T) {
 func TestNothingChangesAfterSealing(t *testing.T) {
 	writes := map[Action]bool{ActDeclareConflict: true, ActAttest: true, ActManageConflicts: true,
 		ActManageAssignments: true, ActWriteReview: true, ActComment: true, ActChair: true, ActVote: true,
-		ActNominate: true, ActSeal: true}
+		ActNominate: true, ActSeal: true, ActRemind: true, ActEditAgenda: true}
 	never(t, "write after sealing", func(v Viewer, a Action, p Phase) bool {
 		return writes[a] && p.AtLeast(PhaseSealed) || a == ActSwitchPhase && p == PhaseArchived
 	})
+	// The letters go out with the results; a sealed decision changes only
+	// through the reopening, which exists only once sealed, and never once
+	// archived.
+	never(t, "letter after publication", func(v Viewer, a Action, p Phase) bool {
+		return (a == ActDraftLetter || a == ActApproveLetter) && (p.AtLeast(PhasePublished) || p.Before(PhaseDiscussion))
+	})
+	never(t, "reopening outside sealed and published", func(v Viewer, a Action, p Phase) bool {
+		return (a == ActRequestReopen || a == ActConfirmReopen) && p != PhaseSealed && p != PhasePublished
+	})
+}
+
+func TestLettersByTheRapporteurApprovedByWhoeverChairs(t *testing.T) {
+	never(t, "draft", func(v Viewer, a Action, _ Phase) bool {
+		return a == ActDraftLetter && !(v.Rapporteur && v.Assigned)
+	})
+	never(t, "approve", func(v Viewer, a Action, _ Phase) bool {
+		chairs := v.Role == JuryPresident || v.Role == JuryVicePresident && v.PresidentRecused
+		return a == ActApproveLetter && !chairs
+	})
+	never(t, "read", func(v Viewer, a Action, _ Phase) bool {
+		mine := v.Rapporteur && v.Assigned
+		approver := v.Role == JuryPresident || v.Role == JuryVicePresident && v.PresidentRecused
+		return a == ActSeeLetter && !mine && !approver && v.Role != JurySecretariat
+	})
+	lead := Viewer{Role: JuryJuror, Attested: true, Assigned: true, Rapporteur: true}
+	if !Can(lead, ActDraftLetter, PhaseDiscussion) || !Can(lead, ActSeeLetter, PhaseArchived) || Can(lead, ActApproveLetter, PhaseDiscussion) {
+		t.Fatal("the rapporteur drafts and reads their file's letter, and does not approve it")
+	}
+	vice := Viewer{Role: JuryVicePresident, Attested: true, PresidentRecused: true}
+	if !Can(vice, ActApproveLetter, PhaseSealed) || !Can(vice, ActSeeLetter, PhaseSealed) || Can(vice, ActDraftLetter, PhaseSealed) {
+		t.Fatal("the vice-president approves the letters of the files the president is recused from")
+	}
+}
+
+func TestReopeningNeedsThePresidentAndAnAdmin(t *testing.T) {
+	never(t, "reopening parties", func(v Viewer, a Action, _ Phase) bool {
+		party := v.Role == JurySecretariat || v.Role == JuryPresident || v.Role == JuryVicePresident && v.PresidentRecused
+		return (a == ActRequestReopen || a == ActConfirmReopen) && !party
+	})
+	never(t, "sealed details", func(v Viewer, a Action, _ Phase) bool {
+		return a == ActSeeSealDetails && v.Role != JurySecretariat && v.Role != JuryPresident
+	})
+	for _, v := range []Viewer{{Role: JurySecretariat}, {Role: JuryPresident, Attested: true},
+		{Role: JuryVicePresident, Attested: true, PresidentRecused: true}} {
+		for _, a := range []Action{ActRequestReopen, ActConfirmReopen} {
+			if !Can(v, a, PhaseSealed) || !Can(v, a, PhasePublished) || Can(v, a, PhaseArchived) {
+				t.Errorf("%s: %s in sealed and published only", v.Role, a)
+			}
+		}
+	}
+}
+
+func TestHolds(t *testing.T) {
+	for _, c := range []struct {
+		r    JuryRole
+		a    Action
+		want bool
+	}{
+		{JurySecretariat, ActExport, true}, {JuryPresident, ActExport, true}, {JuryJuror, ActExport, false},
+		{JuryObserver, ActSeeAssignmentsOwn, false}, {JuryAssessor, ActSeeAssignmentsOwn, true},
+		{JurySecretariat, ActWriteReview, false}, {JuryJuror, ActWriteReview, true}, {JuryObserver, ActWriteReview, false},
+		{"bogus", ActExport, false}, {JurySecretariat, "bogus", false},
+	} {
+		if got := Holds(c.r, c.a); got != c.want {
+			t.Errorf("Holds(%s, %s) = %v", c.r, c.a, got)
+		}
+	}
+	// Holds is the table's row, whatever the phase and the facts.
+	for _, a := range Actions {
+		for _, r := range JuryRoles {
+			some := false
+			for _, v := range variants(r) {
+				for _, p := range Phases {
+					some = some || Can(v, a, p)
+				}
+			}
+			if some != Holds(r, a) {
+				t.Errorf("Holds(%s, %s) = %v, but some cell says %v", r, a, Holds(r, a), some)
+			}
+		}
+	}
+}
+
+func TestDuring(t *testing.T) {
+	for _, a := range Actions {
+		for _, p := range Phases {
+			some := false
+			for _, r := range JuryRoles {
+				for _, v := range variants(r) {
+					some = some || Can(v, a, p)
+				}
+			}
+			if some != During(a, p) {
+				t.Errorf("During(%s, %s) = %v, but the cells say %v", a, p, During(a, p), some)
+			}
+		}
+	}
+	if During(ActRequestReopen, PhaseDeliberation) || !During(ActRequestReopen, PhasePublished) ||
+		During(ActRequestReopen, PhaseArchived) || During(ActRequestReopen, "bogus") {
+		t.Error("the reopening exists from sealing to publication")
+	}
 }
 
 func TestDisclosedChangesNothing(t *testing.T) {

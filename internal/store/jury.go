@@ -228,6 +228,7 @@ type JuryFileFacts struct {
 	Assigned         bool // assigned to the file, assignments released
 	OwnProposal      bool // has submitted a review proposing a level or abstaining
 	PresidentRecused bool // the edition's president is recused from the file
+	Rapporteur       bool // the file's rapporteur, assignments released
 }
 
 // FileFacts reads the per-file facts of userID about an application of
@@ -244,7 +245,10 @@ func (db *DB) FileFacts(ctx context.Context, year int, userID, applicationID int
 		EXISTS (SELECT 1 FROM reviews WHERE user_id = $1 AND application_id = $2 AND status = 'submitted'
 			AND (level IS NOT NULL OR abstain_reason <> '')),
 		EXISTS (SELECT 1 FROM conflicts c JOIN jury_members m ON m.user_id = c.user_id AND m.year = $3
-			AND m.role = 'president' WHERE c.application_id = $2 AND c.status <> 'dismissed' AND c.severity = 'recuse')`,
-		userID, applicationID, year).Scan(&f.Recused, &f.Disclosed, &f.Assigned, &f.OwnProposal, &f.PresidentRecused)
+			AND m.role = 'president' WHERE c.application_id = $2 AND c.status <> 'dismissed' AND c.severity = 'recuse'),
+		EXISTS (SELECT 1 FROM assignments a JOIN editions e ON e.year = $3
+			WHERE a.user_id = $1 AND a.application_id = $2 AND a.rapporteur AND e.assignments_released_at IS NOT NULL)`,
+		userID, applicationID, year).Scan(&f.Recused, &f.Disclosed, &f.Assigned, &f.OwnProposal, &f.PresidentRecused,
+		&f.Rapporteur)
 	return f, translate(err)
 }

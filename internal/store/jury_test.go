@@ -131,3 +131,43 @@ func TestSwitchToSealedNeedsTheSeal(t *testing.T) {
 		}
 	})
 }
+
+// TestFileFactsRapporteur: the rapporteur fact (who drafts a file's
+// letter) holds for the file's rapporteur only, and only once the
+// assignments are released — as the other assignment facts.
+func TestFileFactsRapporteur(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		s := newAssignmentSetup(t, db)
+		toPhase(t, db, domain.PhaseAssignment)
+		if err := db.SaveAssignments(ctx, 2026, []domain.Assignment{
+			{ApplicationID: s.commune, UserID: s.bob.ID, Rapporteur: true, Source: domain.AssignManual},
+			{ApplicationID: s.commune, UserID: s.cid.ID, Source: domain.AssignManual},
+			{ApplicationID: s.epci, UserID: s.bob.ID, Source: domain.AssignManual},
+		}, s.by); err != nil {
+			t.Fatal(err)
+		}
+		facts := func(u *domain.User, app int64) store.JuryFileFacts {
+			t.Helper()
+			f, err := db.FileFacts(ctx, 2026, u.ID, app)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return f
+		}
+		if facts(s.bob, s.commune).Rapporteur {
+			t.Fatal("rapporteur before the release")
+		}
+		if err := db.ReleaseAssignments(ctx, 2026, s.by); err != nil {
+			t.Fatal(err)
+		}
+		if f := facts(s.bob, s.commune); !f.Rapporteur || !f.Assigned {
+			t.Fatalf("the rapporteur after the release: %+v", f)
+		}
+		for what, f := range map[string]store.JuryFileFacts{"co-reviewer": facts(s.cid, s.commune),
+			"reviewer of another file": facts(s.bob, s.epci), "not assigned": facts(s.ann, s.epci)} {
+			if f.Rapporteur {
+				t.Errorf("%s: %+v", what, f)
+			}
+		}
+	})
+}

@@ -177,6 +177,9 @@ func (db *DB) ValidateMinutes(ctx context.Context, year int, presidentID int64, 
 		if err != nil {
 			return err
 		}
+		if err := checkUnsealed(ctx, tx, year); err != nil {
+			return err
+		}
 		if phase != domain.PhaseDeliberation {
 			return domain.Errorf(domain.ECONFLICT, "Le procès-verbal se valide pendant la délibération, avant le scellement.")
 		}

@@ -5,11 +5,9 @@ package store
 // SHA-256, a timestamp — and the edition enters the phase "sealed". Every
 // seal is kept. A later change needs two people: the president and an
 // admin, one asking, the other confirming the exact change; the
-// confirmation applies it and seals again, with a new digest.
-//
-// The pending request lives in the audit log (jury.reopen.* entries on the
-// object "seal"/year): the log is append-only and hash-chained, which is
-// what a two-person procedure needs, and the schema has no table for it.
+// confirmation applies it and seals again, with a new digest
+// (seals_reopen*.go; the requests are rows of seal_reopenings). Between
+// the two, nothing of the deliberation's record changes (seals_guard.go).
 
 import (
 	"cmp"

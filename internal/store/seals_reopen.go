@@ -1,14 +1,16 @@
 package store
 
-// Reopening sealed decisions: one party (the president, or an admin) asks
-// for one precise change with a reason; the other confirms it, which
-// applies the change and seals again (seals.go). The pending request is
-// read from the audit log.
+// Reopening sealed decisions: one party (the president — or the
+// vice-president for a file the president is recused from — or an admin)
+// asks for one precise change with a reason; the other party confirms it,
+// which applies the change and seals again (seals_reopen_confirm.go). Each
+// request is a row of seal_reopenings, from the request to its
+// confirmation or withdrawal and the seal that closed it, so that the page
+// shows who asked, why and who confirmed; each step is also audited.
 
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -37,21 +39,60 @@ type ReopenRequest struct {
 // MaxReopenReason bounds the written reason of a reopening, in characters.
 const MaxReopenReason = 2000
 
-// Reopening is a pending request, waiting for the other party.
+// Reopening is one request and what became of it.
 type Reopening struct {
+	ID int64 `json:"id"`
 	ReopenRequest
-	Side ReopenSide   `json:"side"`
-	By   domain.Actor `json:"-"`
-	At   time.Time    `json:"-"`
+	Side        ReopenSide   `json:"side"`
+	By          domain.Actor `json:"-"` // who asked
+	At          time.Time    `json:"-"`
+	ConfirmedBy domain.Actor `json:"-"` // zero until confirmed
+	ConfirmedAt *time.Time   `json:"-"`
+	CancelledBy domain.Actor `json:"-"` // zero unless withdrawn
+	CancelledAt *time.Time   `json:"-"`
+	SealID      int64        `json:"-"` // the seal that applied the change; 0 before
 }
 
-// The audit actions of the procedure; the last one on an edition says
-// whether a request is pending.
+// Pending reports whether the request still waits for the other party.
+func (r *Reopening) Pending() bool { return r.ConfirmedAt == nil && r.CancelledAt == nil }
+
+// The audit actions of the procedure.
 const (
 	auditReopenRequest = "jury.reopen.request"
 	auditReopenConfirm = "jury.reopen.confirm"
 	auditReopenCancel  = "jury.reopen.cancel"
 )
+
+const reopeningColumns = `r.id, r.application_id, r.level, r.mentions, r.reason, r.side,
+	r.requested_by, COALESCE(NULLIF(q.name, ''), q.email), r.requested_at,
+	COALESCE(r.confirmed_by, 0), COALESCE(NULLIF(c.name, ''), c.email, ''), r.confirmed_at,
+	COALESCE(r.cancelled_by, 0), COALESCE(NULLIF(x.name, ''), x.email, ''), r.cancelled_at,
+	COALESCE(r.closed_by_seal, 0)`
+
+const reopeningFrom = ` FROM seal_reopenings r JOIN users q ON q.id = r.requested_by
+	LEFT JOIN users c ON c.id = r.confirmed_by LEFT JOIN users x ON x.id = r.cancelled_by`
+
+// pendingWhere selects an edition's request waiting for confirmation;
+// the schema allows one at a time.
+const pendingWhere = ` WHERE r.year = $1 AND r.confirmed_at IS NULL AND r.cancelled_at IS NULL`
+
+func scanReopening(row interface{ Scan(...any) error }) (*Reopening, error) {
+	var r Reopening
+	var level sql.NullInt64
+	var mentions string
+	var confirmed, cancelled sql.NullTime
+	if err := row.Scan(&r.ID, &r.ApplicationID, &level, &mentions, &r.Reason, &r.Side,
+		&r.By.ID, &r.By.Label, &r.At, &r.ConfirmedBy.ID, &r.ConfirmedBy.Label, &confirmed,
+		&r.CancelledBy.ID, &r.CancelledBy.Label, &cancelled, &r.SealID); err != nil {
+		return nil, err
+	}
+	r.Level, r.At = nullInt(level), r.At.UTC()
+	r.ConfirmedAt, r.CancelledAt = nullTime(confirmed), nullTime(cancelled)
+	if mentions != "" {
+		r.Mentions = strings.Split(mentions, "\n")
+	}
+	return &r, nil
+}
 
 // PendingReopening returns the request waiting for confirmation, or nil.
 func (db *DB) PendingReopening(ctx context.Context, year int) (*Reopening, error) {
@@ -59,27 +100,37 @@ func (db *DB) PendingReopening(ctx context.Context, year int) (*Reopening, error
 }
 
 func pendingReopening(ctx context.Context, q queryer, year int) (*Reopening, error) {
-	var action, after, label string
-	var actorID sql.NullInt64
-	var at time.Time
-	err := q.QueryRowContext(ctx, `SELECT action, after_json, actor_id, actor, at FROM audit_log
-		WHERE object_type = 'seal' AND object_id = $1 AND action IN ($2, $3, $4) ORDER BY id DESC LIMIT 1`,
-		fmt.Sprint(year), auditReopenRequest, auditReopenConfirm, auditReopenCancel).Scan(&action, &after, &actorID, &label, &at)
-	if err == sql.ErrNoRows || (err == nil && action != auditReopenRequest) {
+	r, err := scanReopening(q.QueryRowContext(ctx, `SELECT `+reopeningColumns+reopeningFrom+pendingWhere, year))
+	if err == sql.ErrNoRows {
 		return nil, nil
-	} else if err != nil {
+	}
+	return r, translate(err)
+}
+
+// Reopenings lists every request of an edition, oldest first: pending,
+// withdrawn, or confirmed with the seal that applied it.
+func (db *DB) Reopenings(ctx context.Context, year int) ([]Reopening, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+reopeningColumns+reopeningFrom+` WHERE r.year = $1 ORDER BY r.id`, year)
+	if err != nil {
 		return nil, translate(err)
 	}
-	r := &Reopening{By: domain.Actor{ID: actorID.Int64, Label: label}, At: at.UTC()}
-	if err := json.Unmarshal([]byte(after), r); err != nil {
-		return nil, fmt.Errorf("reopening of %d: %w", year, err)
+	defer rows.Close()
+	var out []Reopening
+	for rows.Next() {
+		r, err := scanReopening(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *r)
 	}
-	return r, nil
+	return out, rows.Err()
 }
 
 // checkSide refuses a party who is not what they claim: the edition's
 // president — or the vice-president for a file the president is recused
-// from, as in the meeting —, or an active admin account.
+// from, as in the meeting —, or an active admin account. The web layer
+// asks domain.Can first; this is the store's own check, whatever the
+// caller.
 func checkSide(ctx context.Context, q queryer, year int, side ReopenSide, userID, applicationID int64) error {
 	var n int
 	switch side {
@@ -174,8 +225,15 @@ func (db *DB) RequestReopening(ctx context.Context, year int, req ReopenRequest,
 		if err := req.validate(e, track, d); err != nil {
 			return err
 		}
+		r := Reopening{ReopenRequest: req, Side: side}
+		if err := tx.QueryRowContext(ctx, `INSERT INTO seal_reopenings (year, application_id, level, mentions, reason,
+			side, requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+			year, req.ApplicationID, nullLevel(req.Level), strings.Join(req.Mentions, "\n"), req.Reason, side,
+			by.ID, db.now()).Scan(&r.ID); err != nil {
+			return translate(err)
+		}
 		return db.appendAudit(ctx, tx, &domain.AuditEntry{Actor: by, Action: auditReopenRequest, ObjectType: "seal",
-			ObjectID: fmt.Sprint(year), Before: snapshot(d), After: snapshot(Reopening{ReopenRequest: req, Side: side})})
+			ObjectID: fmt.Sprint(year), Before: snapshot(d), After: snapshot(r)})
 	})
 }
 
@@ -195,104 +253,6 @@ func decisionOf(ctx context.Context, db *DB, tx *sql.Tx, year int, applicationID
 	return &ds[0], track, nil
 }
 
-// ConfirmReopening is the other party's agreement: another person, on the
-// other side. In one transaction it applies the requested change, seals
-// the decision set again (the reason, the president and the admin on the
-// new seal; earlier seals stay) and logs both steps.
-func (db *DB) ConfirmReopening(ctx context.Context, year int, side ReopenSide, by domain.Actor) (*SealRecord, error) {
-	var rec *SealRecord
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		phase, err := lockEdition(ctx, tx, year)
-		if err != nil {
-			return err
-		}
-		if err := checkReopenable(ctx, tx, year, phase); err != nil {
-			return err
-		}
-		p, err := pendingReopening(ctx, tx, year)
-		if err != nil {
-			return err
-		}
-		if err := checkConfirmer(ctx, tx, year, p, side, by); err != nil {
-			return err
-		}
-		before, _, err := decisionOf(ctx, db, tx, year, p.ApplicationID)
-		if err != nil {
-			return err
-		}
-		president, admin := p.By.ID, by.ID
-		if side == ReopenPresident {
-			president, admin = by.ID, p.By.ID
-		}
-		after := db.amended(before, p, president)
-		if _, err := tx.ExecContext(ctx, `UPDATE decisions SET level = $1, mentions = $2, override_reason = $3,
-			decided_by = $4, decided_at = $5 WHERE application_id = $6`, nullLevel(after.Level),
-			strings.Join(after.Mentions, "\n"), after.OverrideReason, president, after.DecidedAt, after.ApplicationID); err != nil {
-			return err
-		}
-		if err := db.appendAudit(ctx, tx, &domain.AuditEntry{Actor: by, Action: auditReopenConfirm, ObjectType: "seal",
-			ObjectID: fmt.Sprint(year), Before: snapshot(before), After: snapshot(after)}); err != nil {
-			return err
-		}
-		if rec, err = db.reseal(ctx, tx, year, p.Reason, president, admin); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, &domain.AuditEntry{Actor: by, Action: "jury.seal", ObjectType: "seal",
-			ObjectID: fmt.Sprint(year), After: snapshot(map[string]any{"digest": rec.Digest, "reason": p.Reason})})
-	})
-	return rec, err
-}
-
-// checkConfirmer refuses a confirmation without a pending request, from
-// the same side, or from the person who asked.
-func checkConfirmer(ctx context.Context, tx *sql.Tx, year int, p *Reopening, side ReopenSide, by domain.Actor) error {
-	switch {
-	case p == nil:
-		return domain.Errorf(domain.ECONFLICT, "Aucune demande de réouverture n'attend de confirmation.")
-	case p.By.ID == by.ID:
-		return domain.Errorf(domain.EFORBIDDEN, "La confirmation doit venir d'une autre personne que celle qui a fait la demande.")
-	case p.Side == side:
-		return domain.Errorf(domain.EFORBIDDEN, "La demande vient de ce côté-ci : elle doit être confirmée par l'autre partie (le président du jury ou un administrateur).")
-	}
-	return checkSide(ctx, tx, year, side, by.ID, p.ApplicationID)
-}
-
-// amended is the decision after the change: a level away from the
-// vote's median carries the reopening's reason as its override reason.
-func (db *DB) amended(d *domain.Decision, p *Reopening, president int64) *domain.Decision {
-	after := *d
-	after.Level, after.Mentions = p.Level, slices.Clone(p.Mentions)
-	levelChanged := (d.Level == nil) != (p.Level == nil) || (d.Level != nil && *d.Level != *p.Level)
-	if levelChanged {
-		after.OverrideReason = ""
-		if after.Overridden() {
-			after.OverrideReason = p.Reason
-		}
-	}
-	after.DecidedBy, after.DecidedAt = president, db.now()
-	return &after
-}
-
-func nullLevel(l *int) sql.NullInt64 {
-	if l == nil {
-		return sql.NullInt64{}
-	}
-	return sql.NullInt64{Int64: int64(*l), Valid: true}
-}
-
-// reseal stores a new seal of the decision set as it now stands.
-func (db *DB) reseal(ctx context.Context, tx *sql.Tx, year int, reason string, president, admin int64) (*SealRecord, error) {
-	ds, err := db.queryDecisions(ctx, tx, `year = $1`, year)
-	if err != nil {
-		return nil, err
-	}
-	content, digest, err := sealContent(year, ds)
-	if err != nil {
-		return nil, err
-	}
-	return db.insertSeal(ctx, tx, year, content, digest, reason, president, admin)
-}
-
 // CancelReopening withdraws a pending request; either party may.
 func (db *DB) CancelReopening(ctx context.Context, year int, side ReopenSide, by domain.Actor) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
@@ -309,7 +269,11 @@ func (db *DB) CancelReopening(ctx context.Context, year int, side ReopenSide, by
 		if err := checkSide(ctx, tx, year, side, by.ID, p.ApplicationID); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `UPDATE seal_reopenings SET cancelled_by = $1, cancelled_at = $2 WHERE id = $3`,
+			by.ID, db.now(), p.ID); err != nil {
+			return err
+		}
 		return db.appendAudit(ctx, tx, &domain.AuditEntry{Actor: by, Action: auditReopenCancel, ObjectType: "seal",
-			ObjectID: fmt.Sprint(year), Before: snapshot(p.ReopenRequest)})
+			ObjectID: fmt.Sprint(year), Before: snapshot(p)})
 	})
 }

@@ -3,6 +3,8 @@ package store_test
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -237,6 +239,26 @@ func TestReopeningNeedsThePresidentAndAnAdmin(t *testing.T) {
 		if p, _ := db.PendingReopening(ctx, 2026); p != nil {
 			t.Fatalf("still pending after confirmation: %+v", p)
 		}
+		// The request's row says who asked, why, who confirmed, and which
+		// seal applied it; the new seal verifies, and so does the first.
+		rs, err := db.Reopenings(ctx, 2026)
+		if err != nil || len(rs) != 1 {
+			t.Fatalf("reopenings: %+v %v", rs, err)
+		}
+		if r := rs[0]; r.By.ID != s.admin1.ID || r.By.Label != "admin1@example.org" || r.Side != store.ReopenAdmin ||
+			r.Reason != req.Reason || r.ConfirmedBy.ID != s.pres.ID || r.ConfirmedAt == nil || r.CancelledAt != nil ||
+			r.SealID != rec.ID || r.Pending() || r.ApplicationID != s.epci || *r.Level != 2 {
+			t.Fatalf("reopening: %+v", r)
+		}
+		for _, seal := range seals {
+			if sum := sha256.Sum256([]byte(seal.Content)); hex.EncodeToString(sum[:]) != seal.Digest {
+				t.Fatalf("seal %d does not verify", seal.ID)
+			}
+		}
+		// The reopening is closed by its seal: the record is sealed again.
+		if _, err := db.SaveDecision(ctx, 2026, s.epci, 1, "", actorOf(s.pres)); !errors.Is(err, store.ErrSealed) {
+			t.Fatalf("a decision after the reopening: %v", err)
+		}
 		if _, err := db.ConfirmReopening(ctx, 2026, store.ReopenAdmin, actorOf(s.admin2)); domain.ErrorCode(err) != domain.ECONFLICT {
 			t.Fatalf("a second confirmation: %v", err)
 		}
@@ -259,6 +281,33 @@ func TestReopeningNeedsThePresidentAndAnAdmin(t *testing.T) {
 		}
 		if seals, _ := db.Seals(ctx, 2026); len(seals) != 2 {
 			t.Fatalf("%d seals after a withdrawn request", len(seals))
+		}
+		rs, _ = db.Reopenings(ctx, 2026)
+		if len(rs) != 2 || rs[1].CancelledBy.ID != s.admin2.ID || rs[1].ConfirmedAt != nil || rs[1].SealID != 0 ||
+			rs[1].By.ID != s.pres.ID || !slices.Equal(rs[1].Mentions, []string{"Mutualisation"}) || *rs[1].Level != 1 {
+			t.Fatalf("withdrawn: %+v", rs)
+		}
+	})
+}
+
+// TestReopeningRowsKeepTheTwoPersonRule: the schema itself refuses a
+// request confirmed by its author and a second pending request, whatever
+// writes to it.
+func TestReopeningRowsKeepTheTwoPersonRule(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		s := newSealSetup(t, db)
+		s.sealed(t, db)
+		req := store.ReopenRequest{ApplicationID: s.epci, Level: level(2), Reason: "Vérification."}
+		if err := db.RequestReopening(ctx, 2026, req, store.ReopenPresident, actorOf(s.pres)); err != nil {
+			t.Fatal(err)
+		}
+		raw := storetest.SQL(db)
+		if _, err := raw.ExecContext(ctx, `UPDATE seal_reopenings SET confirmed_by = requested_by, confirmed_at = requested_at`); err == nil {
+			t.Fatal("a request confirmed by its author")
+		}
+		if _, err := raw.ExecContext(ctx, `INSERT INTO seal_reopenings (year, application_id, reason, side, requested_by, requested_at)
+			VALUES (2026, $1, 'Autre.', 'admin', $2, CURRENT_TIMESTAMP)`, s.commune, s.admin1.ID); err == nil {
+			t.Fatal("two pending requests")
 		}
 	})
 }

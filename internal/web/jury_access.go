@@ -42,8 +42,8 @@ func (s *Server) fileViewer(r *http.Request, j *juryAccess, applicationID int64)
 	if err != nil {
 		return v, err
 	}
-	v.Recused, v.Disclosed, v.Assigned, v.OwnProposal, v.PresidentRecused =
-		f.Recused, f.Disclosed, f.Assigned, f.OwnProposal, f.PresidentRecused
+	v.Recused, v.Disclosed, v.Assigned, v.OwnProposal, v.PresidentRecused, v.Rapporteur =
+		f.Recused, f.Disclosed, f.Assigned, f.OwnProposal, f.PresidentRecused, f.Rapporteur
 	return v, nil
 }
 

@@ -5,8 +5,8 @@ package web
 // jury — and the jury's comments, with a form to add one. It opens with the
 // discussion phase to the unconflicted jury (ActSeeReviews, ActComment;
 // the president follows the reviews from the review phase). A recused
-// juror gets 404, exactly as for an unknown file; the secretariat's notes
-// are shown to the secretariat alone.
+// juror gets 404, exactly as for an unknown file; the jurors' notes to
+// the secretariat are shown to the secretariat alone (ActSeeSecretariatNote).
 
 import (
 	"encoding/json"
@@ -203,7 +203,7 @@ func (s *Server) discussionReviews(r *http.Request, f *discussionFile) ([]discus
 		return nil, err
 	}
 	t, _ := e.Track(f.app.Track)
-	texts, secretariat := f.can(domain.ActSeeApplicantTexts), f.j.Role() == domain.JurySecretariat
+	texts, secretariat := f.can(domain.ActSeeApplicantTexts), f.can(domain.ActSeeSecretariatNote)
 	var out []discussionReview
 	for _, m := range members {
 		rv := standing[m.UserID]

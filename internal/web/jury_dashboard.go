@@ -248,8 +248,7 @@ func (s *Server) buildDashboard(r *http.Request, j *juryAccess) (*dashboardPage,
 	if err := s.dashboardJurors(r, p, d, j, stage, hidden); err != nil {
 		return nil, err
 	}
-	p.CanRemind = statsAll && j.Role() == domain.JurySecretariat &&
-		(e.Phase == domain.PhaseReview || e.Phase == domain.PhaseDiscussion)
+	p.CanRemind = j.Can(domain.ActRemind)
 	return p, nil
 }
 
@@ -273,7 +272,7 @@ func (s *Server) juryRemind(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !j.Can(domain.ActSeeStatsAll) {
+	if !j.Can(domain.ActRemind) {
 		s.errorPage(w, r, http.StatusForbidden)
 		return
 	}

@@ -251,7 +251,7 @@ func (s *Server) dashboardJurors(r *http.Request, p *dashboardPage, d *dashboard
 		return err
 	}
 	for _, m := range d.members {
-		if m.Role == domain.JuryObserver || !p.AllJurors && m.UserID != j.User.ID {
+		if !domain.Holds(m.Role, domain.ActWriteReview) || !p.AllJurors && m.UserID != j.User.ID { // observers never review
 			continue
 		}
 		c := jury.JurorComparison{JurorID: m.UserID}

@@ -62,9 +62,11 @@ func parseJuryExportFile(name string) (juryExportKind, exportFormat, bool) {
 }
 
 // juryExportsBase is where the reader's downloads live: the
-// administration for the secretariat, the jury's pages for the president.
+// administration for the secretariat (admins outside the jury), the jury's
+// pages for its members. A matter of where, not of who may: that is
+// ActExport's.
 func juryExportsBase(j *juryAccess) string {
-	if j.Role() == domain.JurySecretariat {
+	if j.Member == nil {
 		return fmt.Sprintf("/admin/jury/%d/exports", j.Edition.Year)
 	}
 	return fmt.Sprintf("/jury/%d/exports", j.Edition.Year)
@@ -90,20 +92,21 @@ type juryExportItem struct {
 
 type juryExportLink struct{ Href, Ext string }
 
-// juryExports shows the page. A member who may not export gets 404, as
-// for any jury page their role does not have; the secretariat is told
-// when the exports open.
+// juryExports shows the page. Whoever the policy will let export in a
+// later phase is told when the exports open; anyone else who may not
+// export now gets 404, as for any jury page their role does not have.
 func (s *Server) juryExports(w http.ResponseWriter, r *http.Request) {
 	j, ok := s.juryFor(w, r)
 	if !ok {
 		return
 	}
-	admin := j.Role() == domain.JurySecretariat
-	if !j.Can(domain.ActExport) && !admin {
+	now := j.Can(domain.ActExport)
+	from := exportFirstPhase(j.Viewer(), domain.ActExport)
+	if !now && (from == "" || !j.Edition.Phase.Before(from)) {
 		s.notFound(w, r)
 		return
 	}
-	p := &juryExportsPage{Edition: j.Edition, Admin: admin, NotYet: !j.Can(domain.ActExport),
+	p := &juryExportsPage{Edition: j.Edition, Admin: j.Member == nil, NotYet: !now,
 		page: page{TitleText: s.tr.T(requestLang(r), "jexports.title", "Year", j.Edition.Year)}}
 	base := juryExportsBase(j)
 	for _, k := range juryExportKinds {
@@ -338,7 +341,7 @@ func (s *Server) writeJuryMatrix(x *juryExportJob, sw render.SheetWriter) error 
 	var cols []domain.JuryMember
 	header := s.exportHeaderOf(x, "jexports.col.file", "jexports.col.body", "jexports.col.kind")
 	for _, m := range x.members {
-		if m.Role != domain.JuryObserver {
+		if domain.Holds(m.Role, domain.ActWriteReview) { // observers never review
 			cols = append(cols, m)
 			header = append(header, render.Text(m.Label()+" ("+x.t(s.tr, m.Role.Key())+")"))
 		}

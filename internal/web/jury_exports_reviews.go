@@ -85,13 +85,14 @@ func exportOtherSections(x *juryExportJob, track string, criteria map[string]dom
 // writeJuryReviews writes one row per review, by file then juror. A draft
 // is its author's alone (domain.ReviewStatus): others see that it exists,
 // its stage and its date, never what it says. The note to the secretariat
-// goes to the secretariat only (jury.md §5), as a column others do not get.
+// goes to the secretariat only (jury.md §5, ActSeeSecretariatNote), as a
+// column others do not get.
 func (s *Server) writeJuryReviews(x *juryExportJob, sw render.SheetWriter) error {
 	sections, err := s.exportSections(x)
 	if err != nil {
 		return err
 	}
-	secretariat := x.j.Role() == domain.JurySecretariat
+	secretariat := x.j.Can(domain.ActSeeSecretariatNote)
 	header := s.exportHeaderOf(x, "jexports.col.file", "jexports.col.body", "jexports.col.kind", "jexports.col.track",
 		"jexports.col.juror", "jexports.col.role", "jexports.col.disclosed", "jexports.col.stage", "jexports.col.status",
 		"jexports.col.level", "jexports.col.abstain_reason")

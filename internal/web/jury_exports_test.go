@@ -315,15 +315,18 @@ func TestJuryExportsAccess(t *testing.T) {
 	eachEngine(t, func(t *testing.T, a *testApp) {
 		f := newJuryFixture(t, a)
 		f.toPhase(t, domain.PhaseAssignment)
-		// Before the review phase: the president has nothing, the
-		// secretariat has the register and the matrix, not the reviews.
-		for _, p := range []string{"/jury/2026/exports", "/jury/2026/exports/conflits.csv"} {
-			wantStatus(t, "president before review "+p, f.president.get(p), http.StatusNotFound)
-		}
+		// Before the review phase: the president downloads nothing and is
+		// told when the exports open; the secretariat has the register and
+		// the matrix, not the reviews.
+		wantStatus(t, "president before review", f.president.get("/jury/2026/exports/conflits.csv"), http.StatusNotFound)
+		page := f.president.get("/jury/2026/exports")
+		wantStatus(t, "president's page before review", page, http.StatusOK)
+		says(t, page, "Aucun export n'est encore disponible", "Disponible à partir de la phase « Évaluation individuelle »")
+		mustNotContain(t, page, `href="/jury/2026/exports/`, `href="/admin/jury/2026/exports/`)
 		wantStatus(t, "reviews before review", f.admin.get("/admin/jury/2026/exports/evaluations.csv"), http.StatusNotFound)
 		wantStatus(t, "aggregates before review", f.admin.get("/admin/jury/2026/exports/syntheses.xlsx"), http.StatusNotFound)
 		readExport(t, f.admin, "/admin/jury/2026/exports/conflits.csv")
-		page := f.admin.get("/admin/jury/2026/exports")
+		page = f.admin.get("/admin/jury/2026/exports")
 		wantStatus(t, "admin page", page, http.StatusOK)
 		says(t, page, `href="/admin/jury/2026/exports/conflits.ods"`, `href="/admin/jury/2026/exports/attributions.xlsx"`,
 			"Disponible à partir de la phase « Évaluation individuelle »")

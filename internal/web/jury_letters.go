@@ -7,10 +7,10 @@ package web
 // is recused from. The letter is published with the results (the next
 // issue): until then no applicant page shows it.
 //
-// Reading a letter needs domain.Can's ActSeeApplicantTexts on the file
-// (so never a recused juror); the policy has no row for drafting or
-// approving, so letterRights adds who the rapporteur and the approver
-// are, and the phases in which letters change (discussion to sealing).
+// Who reads, drafts and approves a letter, and in which phases, is
+// domain.Can's (ActSeeLetter, ActDraftLetter, ActApproveLetter) with the
+// person's facts about the file, the rapporteur among them: never a
+// recused juror.
 
 import (
 	"fmt"
@@ -62,32 +62,16 @@ type letterRights struct {
 	Read, Draft, Approve bool
 }
 
-// letterOpen is when letters are written and approved: from the
-// discussion, when the rapporteurs read the others' reviews, until the
-// results are published with them.
-func letterOpen(p domain.Phase) bool {
-	return p.AtLeast(domain.PhaseDiscussion) && p.Before(domain.PhasePublished)
-}
-
-// letterRightsOf reads the person's rights on one file's letter.
-func (s *Server) letterRightsOf(r *http.Request, j *juryAccess, appID int64) (letterRights, int64, error) {
+// letterRightsOf asks the policy for the person's rights on one file's
+// letter.
+func (s *Server) letterRightsOf(r *http.Request, j *juryAccess, appID int64) (letterRights, error) {
 	v, err := s.fileViewer(r, j, appID)
 	if err != nil {
-		return letterRights{}, 0, err
+		return letterRights{}, err
 	}
-	rapporteur, err := s.db.Rapporteur(r.Context(), appID)
-	if err != nil {
-		return letterRights{}, 0, err
-	}
-	texts := domain.Can(v, domain.ActSeeApplicantTexts, j.Edition.Phase)
-	mine := rapporteur != 0 && rapporteur == j.User.ID && v.Assigned
-	approver := (v.Role == domain.JuryPresident && !v.PresidentRecused) ||
-		(v.Role == domain.JuryVicePresident && v.PresidentRecused)
-	open := letterOpen(j.Edition.Phase)
-	lr := letterRights{Read: texts && (mine || approver || v.Role == domain.JurySecretariat)}
-	lr.Draft = lr.Read && mine && open
-	lr.Approve = lr.Read && approver && open
-	return lr, rapporteur, nil
+	can := func(a domain.Action) bool { return domain.Can(v, a, j.Edition.Phase) }
+	return letterRights{Read: can(domain.ActSeeLetter), Draft: can(domain.ActDraftLetter),
+		Approve: can(domain.ActApproveLetter)}, nil
 }
 
 func letterPath(year int, appID int64) string {
@@ -111,13 +95,18 @@ func (s *Server) letterFor(w http.ResponseWriter, r *http.Request) (*juryAccess,
 		s.notFound(w, r)
 		return nil, nil, false
 	}
-	rights, rapporteur, err := s.letterRightsOf(r, j, app.ID)
+	rights, err := s.letterRightsOf(r, j, app.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return nil, nil, false
 	}
 	if !rights.Read {
 		s.notFound(w, r)
+		return nil, nil, false
+	}
+	rapporteur, err := s.db.Rapporteur(r.Context(), app.ID)
+	if err != nil {
+		s.fail(w, r, err)
 		return nil, nil, false
 	}
 	p := &juryLetterPage{Edition: j.Edition, App: app, Rights: rights, Rapporteur: rapporteur != 0,
@@ -309,7 +298,7 @@ func (s *Server) juryLetters(w http.ResponseWriter, r *http.Request) {
 	p := &juryLettersPage{Edition: j.Edition,
 		page: page{TitleText: s.tr.T(requestLang(r), "seal.letters.title", "Year", j.Edition.Year)}}
 	for _, l := range lines {
-		rights, _, err := s.letterRightsOf(r, j, l.ApplicationID)
+		rights, err := s.letterRightsOf(r, j, l.ApplicationID)
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
 	"time"
 
@@ -113,6 +114,46 @@ func TestFeedbackLetterByTheRapporteurApprovedByThePresident(t *testing.T) {
 		for _, p := range []string{"/candidatures", "/candidatures/" + itoa(smu), "/jury", "/jury/2026"} {
 			r := f.applicant.get(p)
 			mustNotContain(t, r, "mutualisation exemplaire", "Lettre de retour")
+		}
+	})
+}
+
+// TestFeedbackLetterFollowsThePhases: letters open with the discussion
+// (the president and the secretariat read the file's page from the
+// review phase on, with nothing to approve yet), are written and approved
+// until the results are published, then only read.
+func TestFeedbackLetterFollowsThePhases(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *testApp) {
+		f, smu := newLetterFixture(t, a)
+		path := "/jury/2026/dossiers/" + itoa(smu) + "/lettre"
+		save := func(b *browser, body string, version int) *response {
+			return b.post(path, url.Values{"body": {body}, "version": {strconv.Itoa(version)}})
+		}
+		if err := a.db.SwitchPhase(ctx, 2026, domain.PhaseReview, domain.CLIActor); err != nil {
+			t.Fatal(err)
+		}
+		wantStatus(t, "rapporteur in review", f.juror2.get(path), http.StatusNotFound)
+		wantStatus(t, "rapporteur drafts in review", save(f.juror2, "Trop tôt.", 0), http.StatusNotFound)
+		r := f.president.get(path)
+		wantStatus(t, "president in review", r, http.StatusOK)
+		mustNotContain(t, r, "Approuver la lettre", "Enregistrer la lettre")
+		wantStatus(t, "secretariat in review", f.admin.get(path), http.StatusOK)
+
+		f.toPhase(t, domain.PhaseDiscussion)
+		wantStatus(t, "rapporteur drafts in discussion", save(f.juror2, "Première version.", 0), http.StatusSeeOther)
+		f.toPhase(t, domain.PhaseSealed)
+		wantStatus(t, "rapporteur revises once sealed", save(f.juror2, "Version relue.", 1), http.StatusSeeOther)
+		wantStatus(t, "president approves once sealed", f.president.post(path+"/approuver", url.Values{"version": {"2"}}),
+			http.StatusSeeOther)
+
+		f.toPhase(t, domain.PhasePublished)
+		r = f.juror2.get(path)
+		wantStatus(t, "rapporteur reads once published", r, http.StatusOK)
+		says(t, r, "Version relue.", "Approuvée par presidente@example.org")
+		mustNotContain(t, r, "Enregistrer la lettre")
+		wantStatus(t, "rapporteur drafts once published", save(f.juror2, "Trop tard.", 2), http.StatusForbidden)
+		if l, err := a.db.FeedbackLetter(ctx, smu); err != nil || l.Body != "Version relue." || l.Version != 2 {
+			t.Fatalf("letter after publication: %+v %v", l, err)
 		}
 	})
 }

@@ -232,10 +232,12 @@ func (s *Server) renderReview(w http.ResponseWriter, r *http.Request, f *juryFil
 	s.render(w, r, st.status, "jury_review", p)
 }
 
-// reviewReadOnlyWhy explains, after the policy refused the review, why.
+// reviewReadOnlyWhy explains, after the policy refused the review, why:
+// first whether the person's role ever reviews (the secretariat reads the
+// files and never scores), then the phase.
 func reviewReadOnlyWhy(f *juryFile) string {
 	switch ph := f.j.Edition.Phase; {
-	case f.j.Role() == domain.JurySecretariat:
+	case !domain.Holds(f.j.Role(), domain.ActWriteReview):
 		return "review.readonly.secretariat"
 	case ph.Before(domain.PhaseReview):
 		return "review.readonly.not_yet"

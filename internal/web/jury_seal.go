@@ -8,12 +8,14 @@ package web
 // president or an admin asks for one precise change with a reason, the
 // other confirms it, and the confirmation applies it and seals again.
 //
-// Seeing the seals follows domain.Can (ActSeeDecisions); sealing is
-// ActSeal. The policy table has no row for the reopening: its two parties
-// are, by definition, the edition's president and the admins (reopenSide),
-// the vice-president acting for the president on a file the president is
-// recused from, as in the meeting; each must also be allowed to see the
-// file concerned (ActSeeDecisions on it, so never a recused party).
+// Every right here is domain.Can's: seeing the seals (ActSeeDecisions),
+// sealing (ActSeal), reading the reopenings' reasons and the sealed
+// content (ActSeeSealDetails), asking for and confirming a change to one
+// file's decision (ActRequestReopen, ActConfirmReopen, asked with the
+// person's facts about that file: the president, the vice-president for a
+// file the president is recused from, the secretariat; never a recused
+// party). The store checks on top that the two are different people on
+// the two sides.
 
 import (
 	"fmt"
@@ -37,6 +39,7 @@ type jurySealPage struct {
 	Decisions  int
 	Side       store.ReopenSide // the person's side in a reopening, "" for none
 	CanReopen  bool             // may ask for a change now
+	Reopenings []reopenLine     // every request, for the parties who read their reasons
 	Pending    *reopenView
 	// PendingHidden: a request waits on a file the person may not see.
 	PendingHidden bool
@@ -65,6 +68,15 @@ type reopenView struct {
 	CanConfirm    bool
 	OwnRequest    bool
 	RequesterSide string // message id of the requester's side
+}
+
+// reopenLine is one request of the edition's history: who asked, why,
+// and who confirmed or withdrew it, with the number of the seal that
+// applied it.
+type reopenLine struct {
+	store.Reopening
+	Body       string
+	SealNumber int
 }
 
 // reopenFile is a decided file a party may ask to change.
@@ -126,34 +138,18 @@ func (f *reopenForm) request(track string) (store.ReopenRequest, bool) {
 
 func sealPath(year int) string { return fmt.Sprintf("/jury/%d/scellement", year) }
 
-// reopenSide is the person's side in a reopening: the edition's
-// president (and the vice-president, for the files canReopenFile lets
-// them act on), or an admin; "" for everyone else.
+// reopenSide is the side a person takes in a reopening if the policy
+// lets their role take part at all (domain.Holds): the jury's chair, or
+// the secretariat; "" for everyone else. Which files they may act on is
+// asked file by file (canFile).
 func reopenSide(j *juryAccess) store.ReopenSide {
-	switch {
-	case j.Member != nil && (j.Member.Role == domain.JuryPresident || j.Member.Role == domain.JuryVicePresident):
-		return store.ReopenPresident
-	case j.User.Role == domain.RoleAdmin:
+	switch r := j.Role(); {
+	case !domain.Holds(r, domain.ActRequestReopen):
+		return ""
+	case r == domain.JurySecretariat:
 		return store.ReopenAdmin
 	}
-	return ""
-}
-
-// fullParty is the president or an admin: the parties for every file,
-// who read the reasons and the sealed content.
-func fullParty(j *juryAccess) bool {
-	return reopenSide(j) != "" && (j.Member == nil || j.Member.Role != domain.JuryVicePresident)
-}
-
-// canReopenFile tells whether a party may ask for or confirm a change to
-// one file: they must see its decision, and the vice-president acts only
-// where the president is recused.
-func (s *Server) canReopenFile(r *http.Request, j *juryAccess, appID int64) bool {
-	v, err := s.fileViewer(r, j, appID)
-	if err != nil || !domain.Can(v, domain.ActSeeDecisions, j.Edition.Phase) {
-		return false
-	}
-	return v.Role != domain.JuryVicePresident || v.PresidentRecused
+	return store.ReopenPresident
 }
 
 // sealSeen tells whether the person may see the seals page at all.
@@ -183,7 +179,7 @@ func (s *Server) renderSeal(w http.ResponseWriter, r *http.Request, j *juryAcces
 		return
 	}
 	for i, rec := range seals {
-		p.Seals = append(p.Seals, sealView{SealRecord: rec, Number: i + 1, ShowReason: fullParty(j)})
+		p.Seals = append(p.Seals, sealView{SealRecord: rec, Number: i + 1, ShowReason: j.Can(domain.ActSeeSealDetails)})
 	}
 	if p.Current, err = s.db.DecisionSetDigest(ctx, year); err != nil {
 		s.fail(w, r, err)
@@ -195,6 +191,10 @@ func (s *Server) renderSeal(w http.ResponseWriter, r *http.Request, j *juryAcces
 		return
 	}
 	if err := s.reopenParts(r, j, p, len(seals) > 0); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.reopenHistory(r, j, p, seals); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -210,8 +210,7 @@ func (s *Server) reopenParts(r *http.Request, j *juryAccess, p *jurySealPage, se
 		return err
 	}
 	p.Decisions = len(ds)
-	phase := e.Phase
-	if p.Side == "" || !sealed || (phase != domain.PhaseSealed && phase != domain.PhasePublished) {
+	if p.Side == "" || !sealed || !domain.During(domain.ActRequestReopen, e.Phase) {
 		return nil
 	}
 	pending, err := s.db.PendingReopening(ctx, e.Year)
@@ -219,7 +218,7 @@ func (s *Server) reopenParts(r *http.Request, j *juryAccess, p *jurySealPage, se
 		return err
 	}
 	for _, d := range ds {
-		if !s.canReopenFile(r, j, d.ApplicationID) {
+		if !s.canFile(r, j, d.ApplicationID, domain.ActRequestReopen) {
 			continue
 		}
 		app, err := s.db.FindApplication(ctx, d.ApplicationID)
@@ -232,7 +231,8 @@ func (s *Server) reopenParts(r *http.Request, j *juryAccess, p *jurySealPage, se
 			p.Pending = &reopenView{Reopening: pending, Body: f.Body, FromLevel: f.Level,
 				ToLevel: levelName(e, app.Track, pending.Level), FromMentions: d.Mentions,
 				OwnRequest: pending.By.ID == j.User.ID, RequesterSide: "seal.side." + string(pending.Side)}
-			p.Pending.CanConfirm = !p.Pending.OwnRequest && pending.Side != p.Side
+			p.Pending.CanConfirm = !p.Pending.OwnRequest && pending.Side != p.Side &&
+				s.canFile(r, j, d.ApplicationID, domain.ActConfirmReopen)
 		}
 	}
 	p.PendingHidden = pending != nil && p.Pending == nil
@@ -244,6 +244,37 @@ func (s *Server) reopenParts(r *http.Request, j *juryAccess, p *jurySealPage, se
 			rt.Levels = append(rt.Levels, reopenLevel{Value: fmt.Sprintf("%s:%d", t.Key, i), Name: l.Name})
 		}
 		p.Tracks = append(p.Tracks, rt)
+	}
+	return nil
+}
+
+// reopenHistory lists the edition's requests for those who read the
+// reasons (ActSeeSealDetails): who asked, why, and who confirmed or
+// withdrew, with the seal that applied each confirmed change. A request
+// about a file the reader is recused from is left out.
+func (s *Server) reopenHistory(r *http.Request, j *juryAccess, p *jurySealPage, seals []store.SealRecord) error {
+	if !j.Can(domain.ActSeeSealDetails) {
+		return nil
+	}
+	all, err := s.db.Reopenings(r.Context(), j.Edition.Year)
+	if err != nil {
+		return err
+	}
+	for _, rq := range all {
+		if !s.canFile(r, j, rq.ApplicationID, domain.ActSeeDecisions) {
+			continue
+		}
+		app, err := s.db.FindApplication(r.Context(), rq.ApplicationID)
+		if err != nil {
+			return err
+		}
+		line := reopenLine{Reopening: rq, Body: app.Body.Name}
+		for i, seal := range seals {
+			if seal.ID == rq.SealID {
+				line.SealNumber = i + 1
+			}
+		}
+		p.Reopenings = append(p.Reopenings, line)
 	}
 	return nil
 }

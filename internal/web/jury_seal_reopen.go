@@ -1,7 +1,9 @@
 package web
 
 // The reopening of sealed decisions, two people: the requests, their
-// confirmation and withdrawal (the page is jury_seal.go's).
+// confirmation and withdrawal (the page is jury_seal.go's). Each handler
+// asks the policy about the file concerned; withdrawing is for whoever may
+// ask (either party).
 
 import (
 	"fmt"
@@ -9,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"tnl/internal/domain"
 	"tnl/internal/store"
 )
 
@@ -35,7 +38,7 @@ func (s *Server) juryReopenRequest(w http.ResponseWriter, r *http.Request) {
 	if len(errs) == 0 {
 		app, err := s.db.FindApplication(r.Context(), must64(f.Application))
 		switch {
-		case err != nil || app.Year != j.Edition.Year || !s.canReopenFile(r, j, app.ID):
+		case err != nil || app.Year != j.Edition.Year || !s.canFile(r, j, app.ID, domain.ActRequestReopen):
 			errs["application"] = "seal.error.application"
 		default:
 			var fits bool
@@ -82,7 +85,7 @@ func (s *Server) juryReopenConfirm(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if pending != nil && !s.canReopenFile(r, j, pending.ApplicationID) {
+	if pending != nil && !s.canFile(r, j, pending.ApplicationID, domain.ActConfirmReopen) {
 		s.errorPage(w, r, http.StatusForbidden) // a recused party cannot confirm a change to that file
 		return
 	}
@@ -113,7 +116,7 @@ func (s *Server) juryReopenCancel(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if pending != nil && !s.canReopenFile(r, j, pending.ApplicationID) {
+	if pending != nil && !s.canFile(r, j, pending.ApplicationID, domain.ActRequestReopen) {
 		s.errorPage(w, r, http.StatusForbidden)
 		return
 	}
@@ -126,14 +129,18 @@ func (s *Server) juryReopenCancel(w http.ResponseWriter, r *http.Request) {
 
 // jurySealContent answers the exact bytes a seal's digest was computed
 // on, for the parties to check it elsewhere (sha256sum). It lists every
-// decision, so only the president and the admins get it.
+// decision: ActSeeSealDetails, the president and the secretariat.
 func (s *Server) jurySealContent(w http.ResponseWriter, r *http.Request) {
 	j, ok := s.juryFor(w, r)
 	if !ok {
 		return
 	}
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || !fullParty(j) || !sealSeen(j) {
+	if err != nil || !j.Can(domain.ActSeeSealDetails) {
+		s.notFound(w, r)
+		return
+	}
+	if recused, err := s.recusedFromAny(r, j); err != nil || recused {
 		s.notFound(w, r)
 		return
 	}
@@ -146,4 +153,21 @@ func (s *Server) jurySealContent(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="scellement-%d-%d.json"`, rec.Year, rec.ID))
 	w.Write([]byte(rec.Content))
+}
+
+// recusedFromAny tells whether the person is recused from any file of the
+// edition. The sealed content lists every decision and cannot be redacted
+// without breaking its digest, so a reader recused from one file does not
+// get it at all (the page still shows the digest and the verification).
+func (s *Server) recusedFromAny(r *http.Request, j *juryAccess) (bool, error) {
+	conflicts, err := s.db.EffectiveConflicts(r.Context(), j.Edition.Year)
+	if err != nil {
+		return false, err
+	}
+	for pair := range conflicts {
+		if pair.Juror == j.User.ID && conflicts.Recused(pair.Juror, pair.Application) {
+			return true, nil
+		}
+	}
+	return false, nil
 }

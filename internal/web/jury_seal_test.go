@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"tnl/internal/domain"
 )
@@ -49,6 +50,13 @@ func TestSealingByThePresident(t *testing.T) {
 			t.Fatalf("the content served does not hash to the digest:\n%s", c.body)
 		}
 		wantStatus(t, "juror downloads the content", f.juror2.get("/jury/2026/scellement/"+itoa(seals[0].ID)+"/contenu.json"), http.StatusNotFound)
+		wantStatus(t, "president downloads the content", f.president.get("/jury/2026/scellement/"+itoa(seals[0].ID)+"/contenu.json"), http.StatusOK)
+		// The content names every file: a president recused from one of
+		// them (late link) no longer gets it.
+		f.exec(t, `INSERT INTO conflicts (year, user_id, application_id, type, source, status, severity, created_at)
+			VALUES (2026, $1, $2, 'direct-body', 'admin', 'confirmed', 'recuse', $3)`, f.presidentU.ID, f.voiron, time.Now())
+		wantStatus(t, "recused president downloads the content", f.president.get("/jury/2026/scellement/"+itoa(seals[0].ID)+"/contenu.json"), http.StatusNotFound)
+		says(t, f.president.get("/jury/2026/scellement"), seals[0].Digest)
 		// The meeting is over: a second seal is the reopening's business.
 		wantStatus(t, "second seal", f.president.post("/jury/2026/scellement", url.Values{}), http.StatusForbidden)
 		// A change behind the procedure's back shows on the page.
@@ -107,9 +115,13 @@ func TestReopeningNeedsThePresidentAndAnAdmin(t *testing.T) {
 		r = f.president.get("/jury/2026/scellement")
 		says(t, r, "Modification appliquée", "Conforme", seals[0].Digest, seals[1].Digest,
 			"Administrateur : secretariat@example.org", "Motif : Erreur de report du niveau de Grenoble.")
+		// The request stays listed: who asked, why, who confirmed, which
+		// seal applied it — for the parties, not for the jurors.
+		says(t, r, "Demandes de modification", "Par secretariat@example.org (administrateur)",
+			"Confirmée par presidente@example.org", "Appliquée par le scellement n° 2.")
 		r = f.juror2.get("/jury/2026/scellement")
 		says(t, r, seals[1].Digest, "motif réservé au président et au secrétariat")
-		mustNotContain(t, r, "Erreur de report")
+		mustNotContain(t, r, "Erreur de report", "Demandes de modification", "Confirmée par")
 		for _, action := range []string{"jury.reopen.request", "jury.reopen.confirm"} {
 			if n := len(auditOf(t, a, action)); n != 1 {
 				t.Fatalf("%d %s audited", n, action)
@@ -124,7 +136,8 @@ func TestReopeningNeedsThePresidentAndAnAdmin(t *testing.T) {
 			"application": {itoa(f.voiron)}, "level": {"label:1"}, "reason": {"Retour à la médiane."}}), http.StatusSeeOther)
 		says(t, admin2.get("/jury/2026/scellement"), "Confirmer et sceller de nouveau", "Retour à la médiane.")
 		wantStatus(t, "admin cancels", admin2.post("/jury/2026/scellement/reouverture/annuler", url.Values{}), http.StatusSeeOther)
-		says(t, admin2.get("/jury/2026/scellement"), "Demande annulée")
+		says(t, admin2.get("/jury/2026/scellement"), "Demande annulée", "Annulée par admin2@example.org",
+			"Par presidente@example.org (président du jury)", "Retour à la médiane.")
 		says(t, f.president.get("/jury/2026/scellement"), "Demander la modification")
 		if seals, _ := a.db.Seals(ctx, 2026); len(seals) != 2 {
 			t.Fatalf("%d seals after a withdrawn request", len(seals))
@@ -170,5 +183,45 @@ func TestReopeningHidesFilesFromARecusedParty(t *testing.T) {
 		r = f.vice.post("/jury/2026/scellement/reouverture", url.Values{"application": {itoa(f.grenoble)},
 			"level": {"label:2"}, "reason": {"Hors de son ressort."}})
 		wantStatus(t, "vice asks about a file the president chairs", r, http.StatusUnprocessableEntity)
+	})
+}
+
+// TestReopeningPartiesComeFromThePolicy: an admin account that sits on the
+// jury as a juror acts as a juror, as on every jury page: it is not the
+// secretariat's party to a reopening (before, the account's admin role
+// made it one). Nothing of the procedure opens before the seal.
+func TestReopeningPartiesComeFromThePolicy(t *testing.T) {
+	eachEngine(t, func(t *testing.T, a *testApp) {
+		f := newSealFixture(t, a)
+		change := url.Values{"application": {itoa(f.grenoble)}, "level": {"label:2"}, "reason": {"Erreur de report."}}
+		wantStatus(t, "before the seal", f.admin.post("/jury/2026/scellement/reouverture", change), http.StatusUnprocessableEntity)
+		mustNotContain(t, f.admin.get("/jury/2026/scellement"), "Demander la modification")
+		f.validateAndSeal(t)
+		jurorAdmin := a.signedIn("jure-admin@example.org", domain.RoleAdmin)
+		u, err := a.db.FindUserByEmail(ctx, "jure-admin@example.org")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.db.SaveJuryMember(ctx, domain.JuryMember{Year: 2026, UserID: u.ID, Role: domain.JuryJuror}, domain.CLIActor); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.db.AttestConflicts(ctx, 2026, u.ID, domain.CLIActor); err != nil {
+			t.Fatal(err)
+		}
+		says(t, jurorAdmin.get("/jury/2026/scellement"), "Conforme")
+		mustNotContain(t, jurorAdmin.get("/jury/2026/scellement"), "Demander la modification")
+		wantStatus(t, "a juror with an admin account asks", jurorAdmin.post("/jury/2026/scellement/reouverture", change),
+			http.StatusForbidden)
+		wantStatus(t, "the president asks", f.president.post("/jury/2026/scellement/reouverture", change), http.StatusSeeOther)
+		wantStatus(t, "a juror with an admin account confirms", jurorAdmin.post("/jury/2026/scellement/reouverture/confirmer",
+			url.Values{}), http.StatusForbidden)
+		if seals, _ := a.db.Seals(ctx, 2026); len(seals) != 1 {
+			t.Fatalf("%d seals", len(seals))
+		}
+		wantStatus(t, "the secretariat confirms", f.admin.post("/jury/2026/scellement/reouverture/confirmer", url.Values{}),
+			http.StatusSeeOther)
+		if seals, _ := a.db.Seals(ctx, 2026); len(seals) != 2 || seals[0].Digest == seals[1].Digest {
+			t.Fatalf("seals: %+v", seals)
+		}
 	})
 }
