@@ -2,10 +2,11 @@ package web
 
 // The minutes (procès-verbal) of the deliberation (jury.md §7): one page
 // for the screen and for print (its print styles are in app.css), the
-// same content as canonical JSON, and the president's validation. Who
-// reads them, and which items a reader sees, is domain.Can's
-// (ActSeeMinutes), asked item by item: an item about a file the reader is
-// recused from keeps its number and says only that it is reserved.
+// same content as canonical JSON and as a PDF (jury_minutes_pdf.go), and
+// the president's validation. Who reads them, and which items a reader
+// sees, is domain.Can's (ActSeeMinutes), asked item by item: an item about
+// a file the reader is recused from keeps its number and says only that
+// it is reserved.
 
 import (
 	"fmt"
@@ -57,29 +58,38 @@ func (s *Server) juryMinutes(w http.ResponseWriter, r *http.Request) {
 	s.renderMinutes(w, r, j, http.StatusOK, "")
 }
 
-// renderMinutes completes and shows the page; refusal explains a refused
-// validation.
-func (s *Server) renderMinutes(w http.ResponseWriter, r *http.Request, j *juryAccess, status int, refusal string) {
+// minutesView gathers what the page and the PDF show of the minutes, as
+// the person may read them: nil when the policy shows them nothing.
+func (s *Server) minutesView(r *http.Request, j *juryAccess) (*juryMinutesPage, error) {
 	m, err := s.minutesFor(r, j)
-	if err != nil {
-		s.fail(w, r, err)
-		return
+	if err != nil || m == nil {
+		return nil, err
 	}
-	if m == nil {
-		s.notFound(w, r)
-		return
-	}
-	p := &juryMinutesPage{Edition: j.Edition, Minutes: m, CanValidate: j.Can(domain.ActSeal), Refusal: refusal,
-		Embargo: j.Edition.Phase.Before(domain.PhasePublished),
-		page:    page{TitleText: s.tr.T(requestLang(r), "seal.minutes.title", "Year", j.Edition.Year)}}
+	p := &juryMinutesPage{Edition: j.Edition, Minutes: m, Embargo: j.Edition.Phase.Before(domain.PhasePublished),
+		page: page{TitleText: s.tr.T(requestLang(r), "seal.minutes.title", "Year", j.Edition.Year)}}
 	if p.Validation, err = s.db.MinutesValidated(r.Context(), j.Edition.Year); err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	p.Changed = p.Validation != nil && p.Validation.DecisionsDigest != m.DecisionsDigest
 	for _, it := range m.Items {
 		p.Recusals += len(it.Recused)
 	}
+	return p, nil
+}
+
+// renderMinutes completes and shows the page; refusal explains a refused
+// validation.
+func (s *Server) renderMinutes(w http.ResponseWriter, r *http.Request, j *juryAccess, status int, refusal string) {
+	p, err := s.minutesView(r, j)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if p == nil {
+		s.notFound(w, r)
+		return
+	}
+	p.CanValidate, p.Refusal = j.Can(domain.ActSeal), refusal
 	s.render(w, r, status, "jury_minutes", p)
 }
 

@@ -264,6 +264,8 @@ func (s *Server) routes() []route {
 		{"GET", "/jury/{year}/dossiers/{id}/lettre", signedIn, s.juryLetter},
 		{"POST", "/jury/{year}/dossiers/{id}/lettre", signedIn, s.juryLetterSave},
 		{"POST", "/jury/{year}/dossiers/{id}/lettre/approuver", signedIn, s.juryLetterApprove},
+		// @routes:minutes-pdf
+		{"GET", "/jury/{year}/proces-verbal.pdf", signedIn, s.juryMinutesPDF},
 	}
 }
 

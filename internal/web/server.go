@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"tnl/internal/config"
 	"tnl/internal/mail"
+	"tnl/internal/render"
 	"tnl/internal/store"
 )
 
@@ -64,8 +66,9 @@ type Server struct {
 	pages         *pageCache
 	// autosaveOneCommit: see Options.AutosaveOneCommitPerSave.
 	autosaveOneCommit bool
-	idle              idleRule // when an unused session ends (withUser)
-	shutdowns         sync.Map // *http.Server → chan struct{} closed at its shutdown (event streams)
+	idle              idleRule    // when an unused session ends (withUser)
+	shutdowns         sync.Map    // *http.Server → chan struct{} closed at its shutdown (event streams)
+	pdf               *pdfService // PDF documents (jury_minutes_pdf.go): Chromium, or the fallback without it
 }
 
 // New builds the server; it fails if a template or message file is broken.
@@ -96,6 +99,7 @@ func New(o Options) (*Server, error) {
 	s.mailQuota = newLimiter(3, 15*time.Minute, s.now)
 	s.pages = newPageCache(o.PageCacheTTL, s.now)
 	s.idle = idleRule{limit: sessionIdle, noteEvery: sessionSeenEvery}
+	s.pdf = newPDFService(render.NewPDF(os.Getenv), o.Log)
 	return s, nil
 }
 
