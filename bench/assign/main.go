@@ -25,7 +25,8 @@ func main() { harness.Main("bench/assign", run) }
 // benchCase is one mix of reviewers.
 type benchCase struct {
 	name      string
-	assessors int // how many of the reviewers are external assessors
+	assessors int  // how many of the reviewers are external assessors
+	even      bool // no load bounds: the solver spreads the loads itself
 }
 
 // caseResult is a case's timings and what its last result guarantees.
@@ -34,6 +35,7 @@ type caseResult struct {
 	times  []time.Duration
 	pairs  int
 	unmet  int
+	spread int      // max − min load
 	checks []string // guarantees broken; empty when all hold
 }
 
@@ -51,8 +53,10 @@ func run(ctx context.Context, args []string) error {
 		return err
 	}
 	machine := harness.Machine(ctx, root)
-	cases := []benchCase{{"all external assessors, no rapporteur", *reviewers},
-		{"half jurors, half assessors, a rapporteur per file", *reviewers / 2}, {"all jurors, a rapporteur per file", 0}}
+	cases := []benchCase{{"all external assessors, no rapporteur", *reviewers, false},
+		{"half jurors, half assessors, a rapporteur per file", *reviewers / 2, false},
+		{"all jurors, a rapporteur per file", 0, false},
+		{"all jurors, no load bounds (even spread)", 0, true}}
 	var results []caseResult
 	for _, c := range cases {
 		r, err := measure(ctx, c, *files, *reviewers, *rounds)
@@ -71,6 +75,9 @@ func run(ctx context.Context, args []string) error {
 
 func measure(ctx context.Context, c benchCase, files, reviewers, rounds int) (caseResult, error) {
 	req := jurytest.ScaleRequest(files, reviewers, c.assessors)
+	if c.even {
+		req = jurytest.WithoutLoads(req)
+	}
 	r := caseResult{benchCase: c}
 	for i := range rounds {
 		if err := ctx.Err(); err != nil {
@@ -83,15 +90,17 @@ func measure(ctx context.Context, c benchCase, files, reviewers, rounds int) (ca
 			return r, err
 		}
 		r.times = append(r.times, d)
-		r.pairs, r.unmet, r.checks = len(res.Added), len(res.Unmet), guarantees(req, res)
-		harness.Step("%s, round %d: %s, %d pairs, %d unmet, %d broken guarantees", c.name, i+1, d.Round(time.Millisecond), r.pairs, r.unmet, len(r.checks))
+		r.pairs, r.unmet, r.spread, r.checks = len(res.Added), len(res.Unmet), spread(req, res), guarantees(req, res)
+		harness.Step("%s, round %d: %s, %d pairs, %d unmet, spread %d, %d broken guarantees", c.name, i+1,
+			d.Round(time.Millisecond), r.pairs, r.unmet, r.spread, len(r.checks))
 	}
 	return r, nil
 }
 
 // guarantees checks a result against its request: no conflicted pair,
-// every file with K reviewers, loads within bounds, one rapporteur among
-// the reviewers and never an assessor (unless none is asked for).
+// every file with K reviewers, loads within bounds (within one of each
+// other when nobody has a bound), one rapporteur among the reviewers and
+// never an assessor (unless none is asked for).
 func guarantees(req jury.AssignRequest, res *jury.AssignResult) []string {
 	conflicted := map[[2]int64]bool{}
 	for _, c := range req.Conflicts {
@@ -122,10 +131,30 @@ func guarantees(req jury.AssignRequest, res *jury.AssignResult) []string {
 			broken = append(broken, fmt.Sprintf("reviewer %d: load %d outside [%d, %d]", id, load[id], j.Min, j.Max))
 		}
 	}
+	unbounded := !slices.ContainsFunc(req.Jurors, func(j jury.AssignJuror) bool { return j.Min > 0 || j.Max > 0 })
+	if d := spread(req, res); unbounded && d > 1 {
+		broken = append(broken, fmt.Sprintf("loads spread over %d files without any bound", d))
+	}
 	if len(res.Files) != len(req.Files) {
 		broken = append(broken, fmt.Sprintf("%d files in the result, %d asked", len(res.Files), len(req.Files)))
 	}
 	return broken
+}
+
+// spread is the largest load less the smallest, over every reviewer of
+// the request (one without any file counts as 0).
+func spread(req jury.AssignRequest, res *jury.AssignResult) int {
+	load := map[int64]int{}
+	for _, f := range res.Files {
+		for _, j := range f.Reviewers {
+			load[j]++
+		}
+	}
+	lo, hi := len(res.Files), 0
+	for _, j := range req.Jurors {
+		lo, hi = min(lo, load[j.ID]), max(hi, load[j.ID])
+	}
+	return max(hi-lo, 0)
 }
 
 func report(machine string, files, reviewers, rounds int, results []caseResult) string {
@@ -135,13 +164,15 @@ func report(machine string, files, reviewers, rounds int, results []caseResult) 
 	fmt.Fprintf(&b, "`jury.Assign` (min-cost flow, internal/jury/assign.go) proposes 3 reviewers per file for %d files "+
 		"among %d reviewers, about 2 %% of the pairs conflicted (hard constraints), each reviewer's load between "+
 		"two thirds and four thirds of the average, a diversity rule asking one \"technique\" and one \"elu\" "+
-		"reviewer per file, jitter on (the request: `jurytest.ScaleRequest`). Each case runs %d times in one "+
+		"reviewer per file, jitter on (the request: `jurytest.ScaleRequest`; in the last case without any load bound, "+
+		"`jurytest.WithoutLoads`, so that the solver spreads the loads itself). Each case runs %d times in one "+
 		"process; every result is checked: no conflicted pair, every file with its 3 reviewers, every load within "+
-		"bounds, one rapporteur among the reviewers and never an external assessor. \"Unmet\" counts the files "+
-		"where the diversity rule could not be met.\n\n", files, reviewers, rounds)
+		"bounds (within one of each other without bounds), one rapporteur among the reviewers and never an external "+
+		"assessor. \"Unmet\" counts the files "+
+		"where the diversity rule could not be met; \"spread\" is the largest load less the smallest.\n\n", files, reviewers, rounds)
 	b.WriteString(machine)
 	fmt.Fprintf(&b, "- command: `make bench-assign`, that is `go run ./bench/assign -rounds %d`\n\n", rounds)
-	b.WriteString("| reviewers | median | min | max | pairs | unmet | guarantees | goal | met |\n|---|---|---|---|---|---|---|---|---|\n")
+	b.WriteString("| reviewers | median | min | max | pairs | unmet | spread | guarantees | goal | met |\n|---|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range results {
 		sorted := slices.Clone(r.times)
 		slices.Sort(sorted)
@@ -154,9 +185,9 @@ func report(machine string, files, reviewers, rounds int, results []caseResult) 
 		if !ok {
 			verdict = "**missed**"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d | %d | %s | all guarantees, well under a minute | %s |\n", r.name,
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %d | %d | %d | %s | all guarantees, well under a minute | %s |\n", r.name,
 			sorted[len(sorted)/2].Round(time.Millisecond), sorted[0].Round(time.Millisecond),
-			sorted[len(sorted)-1].Round(time.Millisecond), r.pairs, r.unmet, held, verdict)
+			sorted[len(sorted)-1].Round(time.Millisecond), r.pairs, r.unmet, r.spread, held, verdict)
 	}
 	return b.String()
 }

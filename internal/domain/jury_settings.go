@@ -30,7 +30,9 @@ type JurySettings struct {
 	// MentionAllotment is how many nominations a juror may make per mention.
 	MentionAllotment int `json:"mention_allotment,omitempty"`
 	// DiversityTags: each file should get at least one reviewer with each.
-	DiversityTags []string `json:"diversity_tags,omitempty"`
+	// nil means the default; an empty list, no diversity rule (kept in the
+	// JSON, not omitted, so that the two stay apart).
+	DiversityTags []string `json:"diversity_tags"`
 }
 
 // The assignment modes.

@@ -12,21 +12,31 @@ package jury
 // thousands of units share a handful of distinct path lengths, whereas one
 // Dijkstra per unit would cost minutes on the largest inputs.
 
-// flowCost is a cost in two levels compared lexicographically: major holds
-// the rules that must win (a rapporteur-eligible reviewer, kept assignments,
-// diversity), minor the preferences and the jitter. Two integers instead of
-// one weighted sum, so that no preference can ever outweigh a rule and no
-// sum can overflow however large the input.
-type flowCost struct{ major, minor int64 }
+// flowCost is a cost in three levels compared lexicographically: major
+// holds the rules that must win (a rapporteur-eligible reviewer, kept
+// assignments, diversity), even the spread of the loads (assign_loads.go),
+// minor the preferences and the jitter. Integers per level instead of one
+// weighted sum, so that no preference can ever outweigh an even spread, nor
+// an even spread a rule, and no sum can overflow however large the input.
+type flowCost struct{ major, even, minor int64 }
 
-func (a flowCost) add(b flowCost) flowCost { return flowCost{a.major + b.major, a.minor + b.minor} }
-func (a flowCost) sub(b flowCost) flowCost { return flowCost{a.major - b.major, a.minor - b.minor} }
-func (a flowCost) neg() flowCost           { return flowCost{-a.major, -a.minor} }
-func (a flowCost) isZero() bool            { return a.major == 0 && a.minor == 0 }
+func (a flowCost) add(b flowCost) flowCost {
+	return flowCost{a.major + b.major, a.even + b.even, a.minor + b.minor}
+}
+
+func (a flowCost) sub(b flowCost) flowCost {
+	return flowCost{a.major - b.major, a.even - b.even, a.minor - b.minor}
+}
+
+func (a flowCost) neg() flowCost { return flowCost{-a.major, -a.even, -a.minor} }
+func (a flowCost) isZero() bool  { return a == flowCost{} }
 
 func (a flowCost) less(b flowCost) bool {
 	if a.major != b.major {
 		return a.major < b.major
+	}
+	if a.even != b.even {
+		return a.even < b.even
 	}
 	return a.minor < b.minor
 }

@@ -30,6 +30,14 @@ type adminJuryPage struct {
 	Pages    []juryTask // the jury's other administration pages open now
 	Add      juryMemberForm
 	Roles    []domain.JuryRole
+	locks    map[string]*juryLock // settings that can no longer change (jury_admin_locks.go)
+}
+
+// newAdminJuryPage is the page with the settings in effect and an empty
+// form to add a juror.
+func newAdminJuryPage(e *domain.Edition, r *http.Request) *adminJuryPage {
+	return &adminJuryPage{Edition: e, Settings: jurySettingsFormOf(e.Jury, requestLang(r)),
+		Add: juryMemberForm{Role: string(domain.JuryJuror)}}
 }
 
 // juryPhaseStep is one phase of the timeline shown on the page.
@@ -75,8 +83,7 @@ func (s *Server) adminJury(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p := &adminJuryPage{Edition: e, Settings: jurySettingsFormOf(e.Jury, requestLang(r)),
-		Add: juryMemberForm{Role: string(domain.JuryJuror)}}
+	p := newAdminJuryPage(e, r)
 	if v := r.URL.Query().Get("vers"); v != "" {
 		if err := domain.CanSwitch(e.Phase, domain.Phase(v)); err != nil {
 			p.Refusal = s.switchRefusal(requestLang(r), err)
@@ -105,7 +112,13 @@ func (s *Server) renderAdminJury(w http.ResponseWriter, r *http.Request, status 
 	}
 	p.Pages = juryPages(&juryAccess{Edition: e, User: currentUser(r)})
 	var err error
-	if p.Members, err = s.db.JuryMembers(r.Context(), e.Year); err != nil {
+	if p.locks == nil {
+		p.locks, err = s.juryLocks(r, e)
+	}
+	if err == nil {
+		p.Members, err = s.db.JuryMembers(r.Context(), e.Year)
+	}
+	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -128,15 +141,21 @@ func (s *Server) switchRefusal(lang string, err error) string {
 	return s.tr.T(lang, string(se.Reason), "From", name(se.From), "To", name(se.To), "Next", name(next))
 }
 
+// editionForm loads the edition of a POST and reads its form.
+func (s *Server) editionForm(w http.ResponseWriter, r *http.Request) (*domain.Edition, bool) {
+	e, ok := s.editionAt(w, r)
+	if ok && !parseForm(w, r) {
+		s.errorPage(w, r, http.StatusBadRequest)
+		return nil, false
+	}
+	return e, ok
+}
+
 // adminJuryPhase moves the edition to the confirmed phase. A refusal (a
 // skip, a second admin's switch in between) shows the page with the reason.
 func (s *Server) adminJuryPhase(w http.ResponseWriter, r *http.Request) {
-	e, ok := s.editionAt(w, r)
+	e, ok := s.editionForm(w, r)
 	if !ok {
-		return
-	}
-	if !parseForm(w, r) {
-		s.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
 	if !domain.Can(juryAdminViewer(), domain.ActSwitchPhase, e.Phase) {
@@ -146,8 +165,8 @@ func (s *Server) adminJuryPhase(w http.ResponseWriter, r *http.Request) {
 	err := s.db.SwitchPhase(r.Context(), e.Year, domain.Phase(field(r, "to")), actor(r))
 	var se *domain.SwitchError
 	if errors.As(err, &se) {
-		p := &adminJuryPage{Edition: e, Settings: jurySettingsFormOf(e.Jury, requestLang(r)),
-			Add: juryMemberForm{Role: string(domain.JuryJuror)}, Refusal: s.switchRefusal(requestLang(r), err)}
+		p := newAdminJuryPage(e, r)
+		p.Refusal = s.switchRefusal(requestLang(r), err)
 		s.renderAdminJury(w, r, statusOf(err), p)
 		return
 	}
@@ -159,20 +178,26 @@ func (s *Server) adminJuryPhase(w http.ResponseWriter, r *http.Request) {
 }
 
 // adminJurySettingsUpdate saves the jury settings; the conflict rules'
-// severities are not on this form and are kept.
+// severities are not on this form and are kept. A change of a locked
+// setting (jury_admin_locks.go) is refused like a wrong value.
 func (s *Server) adminJurySettingsUpdate(w http.ResponseWriter, r *http.Request) {
-	e, ok := s.editionAt(w, r)
+	e, ok := s.editionForm(w, r)
 	if !ok {
 		return
 	}
-	if !parseForm(w, r) {
-		s.errorPage(w, r, http.StatusBadRequest)
+	p := newAdminJuryPage(e, r)
+	var err error
+	if p.locks, err = s.juryLocks(r, e); err != nil {
+		s.fail(w, r, err)
 		return
 	}
 	f := readJurySettingsForm(r)
-	if errs := f.Validate(); len(errs) > 0 {
-		p := &adminJuryPage{Edition: e, Settings: f, Add: juryMemberForm{Role: string(domain.JuryJuror)},
-			page: page{Errors: errs}}
+	errs := f.Validate()
+	if len(errs) == 0 {
+		errs = f.lockedChanges(e.Jury, p.locks)
+	}
+	if len(errs) > 0 {
+		p.Settings, p.Errors = f, errs
 		s.renderAdminJury(w, r, http.StatusUnprocessableEntity, p)
 		return
 	}
@@ -187,12 +212,8 @@ func (s *Server) adminJurySettingsUpdate(w http.ResponseWriter, r *http.Request)
 // adminJuryMemberAdd puts an existing account on the jury. Someone without
 // an account is refused with the way forward: they sign up first.
 func (s *Server) adminJuryMemberAdd(w http.ResponseWriter, r *http.Request) {
-	e, ok := s.editionAt(w, r)
+	e, ok := s.editionForm(w, r)
 	if !ok {
-		return
-	}
-	if !parseForm(w, r) {
-		s.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
 	f := readJuryMemberForm(r, true)
@@ -227,8 +248,8 @@ func (s *Server) adminJuryMemberAdd(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	p := &adminJuryPage{Edition: e, Settings: jurySettingsFormOf(e.Jury, requestLang(r)), Add: f,
-		page: page{Errors: errs}}
+	p := newAdminJuryPage(e, r)
+	p.Add, p.Errors = f, errs
 	s.renderAdminJury(w, r, status, p)
 }
 
@@ -255,9 +276,14 @@ type adminJuryMemberPage struct {
 	Roles   []domain.JuryRole
 }
 
-// juryMemberAt loads the edition and the member named by the URL.
+// juryMemberAt loads the edition and the member named by the URL, and
+// reads the form of a POST.
 func (s *Server) juryMemberAt(w http.ResponseWriter, r *http.Request) (*domain.Edition, domain.JuryMember, bool) {
-	e, ok := s.editionAt(w, r)
+	load := s.editionAt
+	if r.Method == http.MethodPost {
+		load = s.editionForm
+	}
+	e, ok := load(w, r)
 	if !ok {
 		return nil, domain.JuryMember{}, false
 	}
@@ -293,10 +319,6 @@ func (s *Server) renderJuryMember(w http.ResponseWriter, r *http.Request, status
 func (s *Server) adminJuryMemberUpdate(w http.ResponseWriter, r *http.Request) {
 	e, m, ok := s.juryMemberAt(w, r)
 	if !ok {
-		return
-	}
-	if !parseForm(w, r) {
-		s.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
 	f := readJuryMemberForm(r, false)

@@ -67,6 +67,11 @@ func (f *jurySettingsForm) Validate() map[string]string {
 		WindowYears: whole("window_years", f.WindowYears), MinutesPerReview: whole("minutes_per_review", f.MinutesPerReview),
 		MentionAllotment: whole("mention_allotment", f.MentionAllotment), SecretBallot: f.SecretBallot,
 		DiversityTags: juryTagList(f.DiversityTags)}
+	if st.DiversityTags == nil {
+		// The field shows the tags in effect: emptied, it means no
+		// diversity rule, not the default (domain.JurySettings).
+		st.DiversityTags = []string{}
+	}
 	if f.StdDevThreshold != "" {
 		v, err := strconv.ParseFloat(strings.ReplaceAll(f.StdDevThreshold, ",", "."), 64)
 		if err != nil {

@@ -7,18 +7,18 @@ package web
 // so the stream needs no per-file rights: the page it triggers applies
 // them.
 //
-// The stream polls the database (one primary-key read every
-// meetingPoll), so that screens follow changes made by any process
-// serving the site, not only this one. A change shows on every screen
-// within about meetingPoll plus one page load.
+// The stream reads the revision when a handler of this process signals a
+// change (meetingHub, jury_meeting_hub.go) and, for changes made by another
+// process, every meetingSafetyPoll; a change made here shows on every
+// screen within one page load.
 //
-// The stream must not be buffered on the way: withCompression would gzip a
-// text/* response and hold the bytes, so the stream writes beneath its
-// gzip writer (uncompressed); each event is flushed. It ends when the
-// client goes away, when the server shuts down (RegisterOnShutdown on the
-// request's *http.Server), and after meetingStreamLife, so that a browser
-// reconnects (EventSource does, after the retry delay) and is checked
-// again: a member removed from the jury meanwhile then gets 404.
+// The stream must not be buffered on the way: withCompression leaves
+// text/event-stream alone (compressible), and each event is flushed. It
+// ends when the client goes away, when the server shuts down
+// (RegisterOnShutdown on the request's *http.Server), and after
+// meetingStreamLife, so that a browser reconnects (EventSource does, after
+// the retry delay) and is checked again: a member removed from the jury
+// meanwhile then gets 404.
 
 import (
 	"fmt"
@@ -30,7 +30,6 @@ import (
 )
 
 const (
-	meetingPoll       = 250 * time.Millisecond
 	meetingKeepAlive  = 20 * time.Second // a comment line, so that proxies keep the connection
 	meetingStreamLife = 5 * time.Minute
 	meetingRetry      = 1000 // ms, told to EventSource for its reconnections
@@ -38,12 +37,8 @@ const (
 )
 
 func (s *Server) meetingEvents(w http.ResponseWriter, r *http.Request) {
-	j, ok := s.juryFor(w, r)
+	j, ok := s.juryCan(w, r, domain.ActSeeDecisions)
 	if !ok {
-		return
-	}
-	if !j.Can(domain.ActSeeDecisions) {
-		s.notFound(w, r)
 		return
 	}
 	if j.Edition.Phase != domain.PhaseDeliberation {
@@ -51,28 +46,46 @@ func (s *Server) meetingEvents(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	year := j.Edition.Year
-	w = uncompressed(w)
+	if es, ok := startEvents(w); ok {
+		s.followMeeting(r, es, j.Edition.Year)
+	}
+}
+
+// eventStream writes server-sent events, each flushed at once.
+type eventStream struct {
+	w  http.ResponseWriter
+	rc *http.ResponseController
+}
+
+// startEvents answers 200 with an event stream and tells EventSource how
+// long to wait before it reconnects; false if the client is gone.
+func startEvents(w http.ResponseWriter) (*eventStream, bool) {
 	h := w.Header()
 	h.Set("Content-Type", "text/event-stream")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer either
-	rc := http.NewResponseController(w)
-	send := func(format string, args ...any) bool {
-		rc.SetWriteDeadline(time.Now().Add(meetingWriteLimit)) // the server's WriteTimeout would cut the stream
-		if _, err := fmt.Fprintf(w, format, args...); err != nil {
-			return false
-		}
-		return rc.Flush() == nil
-	}
 	w.WriteHeader(http.StatusOK)
-	if !send("retry: %d\n\n", meetingRetry) {
-		return
+	es := &eventStream{w: w, rc: http.NewResponseController(w)}
+	return es, es.send("retry: %d\n\n", meetingRetry)
+}
+
+// send writes one event or comment; false once the client is gone.
+func (es *eventStream) send(format string, args ...any) bool {
+	es.rc.SetWriteDeadline(time.Now().Add(meetingWriteLimit)) // the server's WriteTimeout would cut the stream
+	if _, err := fmt.Fprintf(es.w, format, args...); err != nil {
+		return false
 	}
+	return es.rc.Flush() == nil
+}
+
+// followMeeting sends the meeting's revision whenever it moves, until the
+// client goes away, the server shuts down or the stream has lived long
+// enough.
+func (s *Server) followMeeting(r *http.Request, es *eventStream, year int) {
 	ctx := r.Context()
 	stop := s.shutdownSignal(r)
-	poll := time.NewTicker(meetingPoll)
-	defer poll.Stop()
+	safety := time.NewTicker(s.meetings.safetyPoll())
+	defer safety.Stop()
 	ping := time.NewTicker(meetingKeepAlive)
 	defer ping.Stop()
 	end := time.NewTimer(meetingStreamLife)
@@ -82,6 +95,7 @@ func (s *Server) meetingEvents(w http.ResponseWriter, r *http.Request) {
 		last = id // a reconnection: send only what is new
 	}
 	for {
+		changed := s.meetings.changes(year) // before the read: a change during it still wakes us
 		rev, err := s.db.MeetingRevision(ctx, year)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -89,12 +103,10 @@ func (s *Server) meetingEvents(w http.ResponseWriter, r *http.Request) {
 			}
 			return
 		}
-		if rev != last {
-			if !send("id: %d\ndata: %d\n\n", rev, rev) {
-				return
-			}
-			last = rev
+		if rev != last && !es.send("id: %d\ndata: %d\n\n", rev, rev) {
+			return
 		}
+		last = rev
 		select {
 		case <-ctx.Done():
 			return
@@ -103,27 +115,12 @@ func (s *Server) meetingEvents(w http.ResponseWriter, r *http.Request) {
 		case <-end.C:
 			return
 		case <-ping.C:
-			if !send(": ping\n\n") {
+			if !es.send(": ping\n\n") {
 				return
 			}
-		case <-poll.C:
+		case <-changed:
+		case <-safety.C:
 		}
-	}
-}
-
-// uncompressed returns the writer beneath withCompression's gzip writer,
-// or w itself when there is none: gzip holds bytes until it has enough,
-// and an event must leave at once.
-func uncompressed(w http.ResponseWriter) http.ResponseWriter {
-	for x := w; ; {
-		if g, ok := x.(*gzipWriter); ok {
-			return g.ResponseWriter
-		}
-		u, ok := x.(interface{ Unwrap() http.ResponseWriter })
-		if !ok {
-			return w
-		}
-		x = u.Unwrap()
 	}
 }
 

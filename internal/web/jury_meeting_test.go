@@ -1,15 +1,12 @@
 package web
 
 import (
-	"bufio"
-	"context"
 	"html"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"tnl/internal/domain"
 	"tnl/internal/jury"
@@ -209,61 +206,6 @@ func TestMeetingVotesDecisionsAndQuorum(t *testing.T) {
 		// A vote on a file that is not on screen is refused.
 		r = vote(f.juror3, grenoble, 1)
 		wantStatus(t, "vote off screen", r, http.StatusConflict)
-	})
-}
-
-func TestMeetingEventsFollowTheChair(t *testing.T) {
-	eachEngine(t, func(t *testing.T, a *testApp) {
-		f := newMeetingFixture(t, a)
-		c, cancel := context.WithCancel(ctx)
-		defer cancel()
-		req, _ := http.NewRequestWithContext(c, "GET", a.ts.URL+"/jury/2026/seance/evenements", nil)
-		req.Header.Set("Accept-Encoding", "gzip") // the stream must not be compressed, hence buffered
-		res, err := f.juror2.c.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/event-stream" || res.Header.Get("Content-Encoding") != "" {
-			t.Fatalf("stream: %d %v", res.StatusCode, res.Header)
-		}
-		events := make(chan int64, 10)
-		go func() {
-			sc := bufio.NewScanner(res.Body)
-			for sc.Scan() {
-				if v, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
-					n, _ := strconv.ParseInt(v, 10, 64)
-					events <- n
-				}
-			}
-			close(events)
-		}()
-		next := func() int64 {
-			select {
-			case n, ok := <-events:
-				if !ok {
-					t.Fatal("the stream ended")
-				}
-				return n
-			case <-time.After(2 * time.Second):
-				t.Fatal("no event within 2 s")
-			}
-			return 0
-		}
-		first := next()
-		m, _ := a.db.MeetingState(ctx, 2026)
-		if first != m.Revision {
-			t.Fatalf("first event %d, revision %d", first, m.Revision)
-		}
-		f.show(t, f.president, "Échirolles")
-		if got := next(); got <= first {
-			t.Fatalf("after the chair moved: %d, then %d", first, got)
-		}
-		cancel()
-
-		// Outside the deliberation, nothing to follow: 204 stops EventSource.
-		f.toPhase(t, domain.PhaseSealed)
-		wantStatus(t, "stream after sealing", f.juror2.get("/jury/2026/seance/evenements"), http.StatusNoContent)
 	})
 }
 

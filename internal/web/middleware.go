@@ -130,7 +130,14 @@ type gzipWriter struct {
 
 var gzipPool = sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression); return w }}
 
+// compressible tells which responses withCompression gzips: text, JSON,
+// XML, SVG and scripts. Never an event stream: gzip holds bytes until a
+// block fills, so an event would wait there instead of reaching the
+// screens that follow the meeting (jury_meeting_events.go).
 func compressible(contentType string) bool {
+	if strings.HasPrefix(contentType, "text/event-stream") {
+		return false
+	}
 	for _, p := range []string{"text/", "application/json", "application/xml", "application/atom+xml",
 		"application/rss+xml", "image/svg+xml", "application/javascript"} {
 		if strings.HasPrefix(contentType, p) {

@@ -68,6 +68,7 @@ type Server struct {
 	autosaveOneCommit bool
 	idle              idleRule    // when an unused session ends (withUser)
 	shutdowns         sync.Map    // *http.Server → chan struct{} closed at its shutdown (event streams)
+	meetings          meetingHub  // wakes the meeting's event streams (jury_meeting_hub.go)
 	pdf               *pdfService // PDF documents (jury_minutes_pdf.go): Chromium, or the fallback without it
 }
 

@@ -42,3 +42,14 @@ func ScaleRequest(files, reviewers, assessors int) jury.AssignRequest {
 	req.NoRapporteur = assessors == len(req.Jurors)
 	return req
 }
+
+// WithoutLoads is req with no minimum or maximum load for anyone, as on
+// the site when the secretariat sets none: the solver then spreads the
+// loads evenly itself.
+func WithoutLoads(req jury.AssignRequest) jury.AssignRequest {
+	req.Jurors = append([]jury.AssignJuror(nil), req.Jurors...)
+	for i := range req.Jurors {
+		req.Jurors[i].Min, req.Jurors[i].Max = 0, 0
+	}
+	return req
+}
