@@ -15,13 +15,18 @@ func BenchmarkAssign(b *testing.B) {
 	for _, c := range []struct {
 		name      string
 		assessors int
+		even      bool
 	}{
-		{"100assessors", 100},        // first stage: no rapporteur
-		{"50jurors+50assessors", 50}, // a rapporteur among 50 jurors per file
-		{"100jurors", 0},             // every reviewer may lead
+		{"100assessors", 100, false},        // first stage: no rapporteur
+		{"50jurors+50assessors", 50, false}, // a rapporteur among 50 jurors per file
+		{"100jurors", 0, false},             // every reviewer may lead
+		{"100jurors-unbounded", 0, true},    // no load bounds: the solver spreads the loads
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			req := jurytest.ScaleRequest(5000, 100, c.assessors)
+			if c.even {
+				req = jurytest.WithoutLoads(req)
+			}
 			var res *jury.AssignResult
 			for b.Loop() {
 				var err error
