@@ -11,7 +11,11 @@ import (
 
 // Answers returns the current answers of an application by question id.
 func (db *DB) Answers(ctx context.Context, applicationID int64) (map[string]domain.Answer, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT question, value, version, saved_by, saved_at
+	return answersOn(ctx, db.sql, applicationID)
+}
+
+func answersOn(ctx context.Context, q queryer, applicationID int64) (map[string]domain.Answer, error) {
+	rows, err := q.QueryContext(ctx, `SELECT question, value, version, saved_by, saved_at
 		FROM answers WHERE application_id = $1`, applicationID)
 	if err != nil {
 		return nil, translate(err)

@@ -1,13 +1,10 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strconv"
-	"sync"
-	"time"
 
 	"tnl/internal/domain"
 	"tnl/internal/form"
@@ -26,6 +23,7 @@ type appAccess struct {
 	Answers map[string]domain.Answer
 	Values  form.Answers // the answers' values by question id
 	Profile form.Profile
+	scored  *form.Result // see score
 }
 
 // MayEditSection: members may edit every section, except contributors
@@ -52,108 +50,73 @@ func (a *appAccess) MaySubmit() bool {
 // the body's approved members and the secretariat see it; anyone else gets
 // 404, exactly as for an unknown application.
 func (s *Server) applicationFor(w http.ResponseWriter, r *http.Request) (*appAccess, bool) {
-	ctx := r.Context()
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {
 		s.notFound(w, r)
 		return nil, false
 	}
-	app, err := s.db.FindApplication(ctx, id)
+	u := currentUser(r)
+	loaded, err := s.db.LoadApplicationAccess(r.Context(), id, u.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return nil, false
 	}
-	u := currentUser(r)
-	acc := &appAccess{App: app, Admin: u.Role == domain.RoleAdmin,
+	app := loaded.App
+	acc := &appAccess{App: app, Edition: loaded.Edition, Answers: loaded.Answers, Admin: u.Role == domain.RoleAdmin,
 		Profile: form.Profile{Kind: app.Body.Kind, Population: app.Body.Population}}
-	if m, err := s.db.Membership(ctx, app.Body.ID, u.ID); err == nil && m.Status == domain.MemberApproved {
+	if m := loaded.Member; m != nil && m.Status == domain.MemberApproved {
 		acc.Me = m
-	} else if err != nil && !domain.IsNotFound(err) {
-		s.fail(w, r, err)
-		return nil, false
 	}
 	if acc.Me == nil && !acc.Admin {
 		s.notFound(w, r)
 		return nil, false
 	}
-	if err := s.loadApplicationParts(r, acc); err != nil {
+	if err := s.completeApplicationParts(r, acc); err != nil {
 		s.fail(w, r, err)
 		return nil, false
 	}
 	return acc, true
 }
 
+// loadApplicationParts reads acc.App's edition and answers again, and what
+// follows from them.
 func (s *Server) loadApplicationParts(r *http.Request, acc *appAccess) error {
 	ctx := r.Context()
 	var err error
 	if acc.Edition, err = s.db.FindEdition(ctx, acc.App.Year); err != nil {
 		return err
 	}
+	if acc.Answers, err = s.db.Answers(ctx, acc.App.ID); err != nil {
+		return err
+	}
+	return s.completeApplicationParts(r, acc)
+}
+
+// completeApplicationParts derives from the loaded edition and answers the
+// track, the definition and the answers' values.
+func (s *Server) completeApplicationParts(r *http.Request, acc *appAccess) error {
 	var ok bool
 	if acc.Track, ok = acc.Edition.Track(acc.App.Track); !ok {
 		return fmt.Errorf("application %d: track %q missing from edition %d", acc.App.ID, acc.App.Track, acc.App.Year)
 	}
+	var err error
 	if acc.Def, err = s.applicationDefinition(r, acc.App); err != nil {
-		return err
-	}
-	if acc.Answers, err = s.db.Answers(ctx, acc.App.ID); err != nil {
 		return err
 	}
 	acc.Values = make(form.Answers, len(acc.Answers))
 	for q, a := range acc.Answers {
 		acc.Values[q] = a.Value
 	}
+	acc.scored = nil
 	return nil
 }
 
-// definitions caches decoded questionnaires. A stored version changes only
-// while no application uses it, and each change renews its created_at, so
-// id and time together name one definition for good.
-type definitionCache struct {
-	mu   sync.Mutex
-	byID map[string]*form.Questionnaire
-}
-
-var definitions = &definitionCache{byID: map[string]*form.Questionnaire{}}
-
-// definition returns the decoded questionnaire of a stored version. Stored
-// definitions were validated when saved, so plain JSON decoding suffices.
-func (s *Server) definition(r *http.Request, id int64) (*form.Questionnaire, error) {
-	q, err := s.db.FindQuestionnaire(r.Context(), id)
-	if err != nil {
-		return nil, err
+// score is the indicative score of the answers, computed once per request:
+// the header and the section both show it.
+func (a *appAccess) score() *form.Result {
+	if a.scored == nil {
+		r := form.Score(a.Def, a.Values, a.Profile)
+		a.scored = &r
 	}
-	return definitions.decode(q.ID, q.CreatedAt, q.Definition)
-}
-
-// applicationDefinition returns the definition an application answers,
-// reading it from the database only when the cache lacks that version.
-func (s *Server) applicationDefinition(r *http.Request, app *domain.Application) (*form.Questionnaire, error) {
-	if d, ok := definitions.get(app.QuestionnaireID, app.QuestionnaireAt); ok {
-		return d, nil
-	}
-	return s.definition(r, app.QuestionnaireID)
-}
-
-func definitionKey(id int64, at time.Time) string { return fmt.Sprintf("%d/%d", id, at.UnixMicro()) }
-
-func (c *definitionCache) get(id int64, at time.Time) (*form.Questionnaire, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	d, ok := c.byID[definitionKey(id, at)]
-	return d, ok
-}
-
-func (c *definitionCache) decode(id int64, at time.Time, raw []byte) (*form.Questionnaire, error) {
-	if d, ok := c.get(id, at); ok {
-		return d, nil
-	}
-	var d form.Questionnaire
-	if err := json.Unmarshal(raw, &d); err != nil {
-		return nil, fmt.Errorf("questionnaire %d: %w", id, err)
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.byID[definitionKey(id, at)] = &d
-	return &d, nil
+	return a.scored
 }

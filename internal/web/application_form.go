@@ -21,6 +21,7 @@ type answerSectionPage struct {
 	Section     *form.Section
 	Intro       string
 	Questions   []questionView
+	Uploads     []questionView // file questions: each posts its own upload form
 	ReadOnly    bool
 	ReadOnlyWhy string // message id
 	Refused     string // message id of a write just refused (403)
@@ -97,7 +98,7 @@ func (s *Server) renderAnswerSection(w http.ResponseWriter, r *http.Request, acc
 	p.ReadOnly = p.ReadOnlyWhy != ""
 	p.AutosaveURL = fmt.Sprintf("/candidatures/%d/reponses", acc.App.ID)
 	p.Next = nextFormSection(p.Header, sec.ID)
-	for _, sc := range form.Score(acc.Def, acc.Values, acc.Profile).Sections {
+	for _, sc := range acc.score().Sections {
 		if sc.Section == sec.ID {
 			p.Points, p.Max = sc.Points, sc.Max
 		}
@@ -119,6 +120,9 @@ func (s *Server) renderAnswerSection(w http.ResponseWriter, r *http.Request, acc
 	for _, q := range p.Questions {
 		if q.Problem != "" {
 			p.Errors[q.Anchor] = q.Problem
+		}
+		if q.Type == form.File {
+			p.Uploads = append(p.Uploads, q)
 		}
 	}
 	s.render(w, r, st.status, "application_section", p)

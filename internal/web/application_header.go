@@ -15,8 +15,8 @@ package web
 //     Display text) or as an inert preview (set Disabled).
 //   - sectionURL(appID, section): the address of one section of the form.
 //
-// Templates (templates/partials/application.html), each given a dict with
-// the page data as P:
+// Templates (templates/partials/application.html; Go writes them, see
+// application_render.go), each given a dict with the page data as P:
 //
 //	{{template "app-header" dict "P" $ "H" .Header}}
 //	{{template "section-nav" dict "P" $ "H" .Header}}
@@ -92,7 +92,7 @@ func (s *Server) appHeader(r *http.Request, acc *appAccess) appHeader {
 		h.HasDeadline, h.Deadline = true, acc.Edition.Deadline()
 		h.LeftID, h.LeftCount = deadlineLeft(acc.Edition.ClosesAt.Sub(s.now()))
 	}
-	score := form.Score(acc.Def, acc.Values, acc.Profile)
+	score := acc.score()
 	h.Score, h.Max = score.Total, score.Max
 	progress := form.Progress(acc.Def, acc.Values)
 	for i, p := range progress {
@@ -243,7 +243,7 @@ func (s *Server) questionViews(acc *appAccess, section *form.Section, lang strin
 // (question id → spare rows), as "Ajouter des lignes" asks.
 func (s *Server) questionViewsWith(acc *appAccess, section *form.Section, lang string, typed url.Values,
 	problems map[string]string, conflicts map[string]*domain.Answer, spare map[string]int) []questionView {
-	var out []questionView
+	out := make([]questionView, 0, len(section.Questions))
 	for i := range section.Questions {
 		q := &section.Questions[i]
 		hidden := !form.QuestionVisible(acc.Def, section, q, acc.Values)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -132,26 +133,81 @@ func BenchmarkLogin(b *testing.B) { benchPage(b, fixed("/connexion")) }
 
 // BenchmarkQuestionnaireSection measures a signed-in applicant's first
 // section of the demo's half-filled application (what `make bench` loads
-// as "questionnaire section").
+// as "questionnaire section"), one request at a time and from 64
+// goroutines at once, as wrk's connections ask for it.
 func BenchmarkQuestionnaireSection(b *testing.B) {
-	h, _ := benchSite(b, "sqlite", -1)
+	for _, engine := range storetest.Engines() {
+		b.Run(engine, func(b *testing.B) {
+			h, _ := benchSite(b, engine, -1)
+			cookie := benchSignIn(b, h, "candidat1@example.org")
+			path := benchApplicationPath(b, h, cookie) + "/sections/strategie"
+			b.Run("render/identity", func(b *testing.B) { benchGetAs(b, h, path, cookie) })
+			b.Run("render/identity-64-concurrent", func(b *testing.B) { benchGetConcurrentAs(b, h, path, cookie, 64) })
+		})
+	}
+}
+
+// benchSignIn signs a demo account in and returns its session cookie.
+func benchSignIn(b *testing.B, h http.Handler, email string) *http.Cookie {
 	login := httptest.NewRequest("POST", "/connexion", strings.NewReader(url.Values{
-		"email": {"candidat1@example.org"}, "password": {testPassword}}.Encode()))
+		"email": {email}, "password": {testPassword}}.Encode()))
 	login.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, login)
 	cookies := rec.Result().Cookies()
 	if rec.Code != http.StatusSeeOther || len(cookies) == 0 {
-		b.Fatalf("sign in: %d", rec.Code)
+		b.Fatalf("sign in %s: %d", email, rec.Code)
 	}
-	b.ResetTimer()
+	return cookies[0]
+}
+
+// benchApplicationLink finds the first (current) application on the list
+// page, as bench/load does.
+var benchApplicationLink = regexp.MustCompile(`href="(/candidatures/\d+)"`)
+
+func benchApplicationPath(b *testing.B, h http.Handler, cookie *http.Cookie) string {
+	req := httptest.NewRequest("GET", "/candidatures", nil)
+	req.AddCookie(cookie)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	m := benchApplicationLink.FindStringSubmatch(rec.Body.String())
+	if rec.Code != http.StatusOK || m == nil {
+		b.Fatalf("GET /candidatures: status %d, no application link", rec.Code)
+	}
+	return m[1]
+}
+
+// benchGetAs is benchGet for a signed-in person.
+func benchGetAs(b *testing.B, h http.Handler, path string, cookie *http.Cookie) {
+	b.ReportAllocs()
+	size := 0
 	for b.Loop() {
-		req := httptest.NewRequest("GET", "/candidatures/2/sections/strategie", nil)
-		req.AddCookie(cookies[0])
+		req := httptest.NewRequest(http.MethodGet, path, nil)
+		req.AddCookie(cookie)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code != http.StatusOK {
-			b.Fatalf("status %d", rec.Code)
+			b.Fatalf("GET %s: status %d", path, rec.Code)
 		}
+		size = rec.Body.Len()
 	}
+	b.ReportMetric(float64(size), "B/page")
+}
+
+// benchGetConcurrentAs is benchGetConcurrent for a signed-in person.
+func benchGetConcurrentAs(b *testing.B, h http.Handler, path string, cookie *http.Cookie, n int) {
+	b.SetParallelism(max(1, n/runtime.GOMAXPROCS(0)))
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodGet, path, nil)
+			req.AddCookie(cookie)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Errorf("GET %s: status %d", path, rec.Code)
+				return
+			}
+		}
+	})
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
@@ -27,6 +28,7 @@ const langCookie = "lang"
 // translator turns message ids into text in every supported language.
 type translator struct {
 	localizers map[string]*i18n.Localizer
+	plain      sync.Map // lang + "\x00" + id → text of a message asked without arguments
 }
 
 func newTranslator() (*translator, error) {
@@ -53,6 +55,26 @@ func newTranslator() (*translator, error) {
 // ("Name", "Alice"). A missing message shows its id, so that it is noticed
 // (and TestMessagesComplete fails) rather than hidden.
 func (tr *translator) T(lang, id string, args ...any) string {
+	if len(args) == 0 {
+		return tr.plainText(lang, id)
+	}
+	return tr.localize(lang, id, args)
+}
+
+// plainText keeps the text of each message asked without arguments: the
+// same on every page, and a page asks for dozens of them (the layout's
+// labels), each a template execution in go-i18n.
+func (tr *translator) plainText(lang, id string) string {
+	key := lang + "\x00" + id
+	if s, ok := tr.plain.Load(key); ok {
+		return s.(string)
+	}
+	s := tr.localize(lang, id, nil)
+	tr.plain.Store(key, s)
+	return s
+}
+
+func (tr *translator) localize(lang, id string, args []any) string {
 	cfg := &i18n.LocalizeConfig{MessageID: id}
 	data := map[string]any{}
 	for i := 0; i+1 < len(args); i += 2 {

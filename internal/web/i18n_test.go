@@ -117,3 +117,30 @@ func TestDatesInParisTime(t *testing.T) {
 		t.Fatalf("en: %q", got)
 	}
 }
+
+// TestPlainMessagesKept: a message asked without arguments is kept after
+// the first time, per language, and never mixed with one asked with
+// arguments or with another language.
+func TestPlainMessagesKept(t *testing.T) {
+	tr, err := newTranslator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fr, en := tr.T("fr", "followup.status.draft"), tr.T("en", "followup.status.draft")
+	if fr == en || fr == "followup.status.draft" {
+		t.Fatalf("fr %q, en %q", fr, en)
+	}
+	if again := tr.T("fr", "followup.status.draft"); again != fr {
+		t.Errorf("second ask %q, first %q", again, fr)
+	}
+	if _, ok := tr.plain.Load("fr\x00followup.status.draft"); !ok {
+		t.Error("the plain message was not kept")
+	}
+	if got := tr.T("fr", "no.such.message"); got != "no.such.message" {
+		t.Errorf("unknown id gives %q", got)
+	}
+	withArgs := tr.T("fr", "seal.minutes.title", "Year", 2031)
+	if !strings.Contains(withArgs, "2031") || tr.T("fr", "seal.minutes.title", "Year", 2032) == withArgs {
+		t.Errorf("a message with arguments must be localised each time: %q", withArgs)
+	}
+}
