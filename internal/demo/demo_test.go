@@ -12,14 +12,22 @@ import (
 	"tnl/internal/store/storetest"
 )
 
+// demoNow is the moment the tests load the demo data at.
+var demoNow = time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+
+// loadDemo loads the demo data at demoNow, the store's clock stopped there.
+func loadDemo(t *testing.T, db *store.DB) {
+	t.Helper()
+	db.Now = func() time.Time { return demoNow }
+	if err := Load(context.Background(), db, "mot de passe de démo", demoNow); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func TestLoad(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-		db.Now = func() time.Time { return now }
-		if err := Load(ctx, db, "mot de passe de démo", now); err != nil {
-			t.Fatal(err)
-		}
+		ctx, now := context.Background(), demoNow
+		loadDemo(t, db)
 		years, err := db.AwardYears(ctx)
 		if err != nil || len(years) != 10 || years[0] != 2025 || years[9] != 2016 {
 			t.Fatalf("years %v %v", years, err)

@@ -3,7 +3,6 @@ package demo
 import (
 	"context"
 	"testing"
-	"time"
 
 	"tnl/internal/domain"
 	"tnl/internal/jury"
@@ -18,11 +17,7 @@ import (
 func TestLoadJury(t *testing.T) {
 	storetest.Run(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
-		db.Now = func() time.Time { return now }
-		if err := Load(ctx, db, "mot de passe de démo", now); err != nil {
-			t.Fatal(err)
-		}
+		loadDemo(t, db)
 		user := func(email string) int64 {
 			u, err := db.FindUserByEmail(ctx, email)
 			if err != nil {

@@ -256,7 +256,9 @@ type JurorFile struct {
 // of the file, not even in a count. Callers check the release and the
 // policy (domain.ActSeeAssignmentsOwn).
 func (db *DB) JurorFiles(ctx context.Context, year int, userID int64, fullPanel bool) ([]JurorFile, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT a.id, b.name, b.kind, s.user_id IS NOT NULL,
+	return queryRows(ctx, db.sql, func(rows *sql.Rows, f *JurorFile) error {
+		return rows.Scan(&f.ApplicationID, &f.Body, &f.Kind, &f.Assigned, &f.Rapporteur, &f.Review)
+	}, `SELECT a.id, b.name, b.kind, s.user_id IS NOT NULL,
 			COALESCE(s.rapporteur, FALSE),
 			COALESCE((SELECT r.status FROM reviews r WHERE r.application_id = a.id AND r.user_id = $2
 				ORDER BY r.stage DESC LIMIT 1), '')
@@ -266,17 +268,4 @@ func (db *DB) JurorFiles(ctx context.Context, year int, userID int64, fullPanel 
 			AND NOT EXISTS (SELECT 1 FROM conflicts c WHERE c.user_id = $2 AND c.application_id = a.id
 				AND c.status <> 'dismissed' AND c.severity = 'recuse')
 		ORDER BY b.search_name, b.name, a.id`, year, userID, fullPanel)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []JurorFile
-	for rows.Next() {
-		var f JurorFile
-		if err := rows.Scan(&f.ApplicationID, &f.Body, &f.Kind, &f.Assigned, &f.Rapporteur, &f.Review); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
 }

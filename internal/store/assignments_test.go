@@ -20,19 +20,8 @@ type assignmentSetup struct {
 func newAssignmentSetup(t *testing.T, db *store.DB) assignmentSetup {
 	t.Helper()
 	openEdition(t, db)
-	commune, epci := someBodies(t, db)
 	s := assignmentSetup{by: domain.Actor{Label: "admin@example.org"}}
-	for _, b := range []*domain.Body{commune, epci} {
-		app, err := db.CreateApplication(ctx, 2026, "label", b.ID, domain.CLIActor)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b == commune {
-			s.commune = app.ID
-		} else {
-			s.epci = app.ID
-		}
-	}
+	s.commune, s.epci = communeAndEPCIFiles(t, db)
 	raw := storetest.SQL(db)
 	if _, err := raw.ExecContext(ctx, `UPDATE applications SET status = 'submitted'`); err != nil {
 		t.Fatal(err)

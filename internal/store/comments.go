@@ -44,11 +44,9 @@ func (db *DB) AddComment(ctx context.Context, applicationID, userID int64, body 
 	}
 	var id int64
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		var phase domain.Phase
-		err := tx.QueryRowContext(ctx, `SELECT e.phase FROM applications a JOIN editions e ON e.year = a.year
-			WHERE a.id = $1`, applicationID).Scan(&phase)
+		phase, err := fileEditionPhase(ctx, tx, applicationID)
 		if err != nil {
-			return notFound(err, "Candidature introuvable.")
+			return err
 		}
 		if !phase.AtLeast(domain.PhaseDiscussion) || phase.AtLeast(domain.PhaseSealed) {
 			return domain.Errorf(domain.ECLOSED, "Les commentaires du jury sont ouverts de la discussion à la fin de la délibération.")
@@ -62,22 +60,14 @@ func (db *DB) AddComment(ctx context.Context, applicationID, userID int64, body 
 // Comments lists a file's comments, oldest first: a conversation reads
 // down the page.
 func (db *DB) Comments(ctx context.Context, applicationID int64) ([]JuryComment, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT c.id, c.application_id, c.user_id,
+	return queryRows(ctx, db.sql, func(rows *sql.Rows, c *JuryComment) error {
+		if err := rows.Scan(&c.ID, &c.ApplicationID, &c.UserID, &c.Author, &c.Body, &c.CreatedAt); err != nil {
+			return err
+		}
+		c.CreatedAt = c.CreatedAt.UTC()
+		return nil
+	}, `SELECT c.id, c.application_id, c.user_id,
 			CASE WHEN u.name <> '' THEN u.name ELSE u.email END, c.body, c.created_at
 		FROM jury_comments c JOIN users u ON u.id = c.user_id
 		WHERE c.application_id = $1 ORDER BY c.id`, applicationID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []JuryComment
-	for rows.Next() {
-		var c JuryComment
-		if err := rows.Scan(&c.ID, &c.ApplicationID, &c.UserID, &c.Author, &c.Body, &c.CreatedAt); err != nil {
-			return nil, err
-		}
-		c.CreatedAt = c.CreatedAt.UTC()
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }

@@ -116,20 +116,10 @@ func scanConflict(row interface{ Scan(...any) error }) (ConflictEntry, error) {
 // Conflicts lists an edition's register by juror, applicant and type.
 func (db *DB) Conflicts(ctx context.Context, year int, f ConflictFilter) ([]ConflictEntry, error) {
 	where, args := f.where(year)
-	rows, err := db.sql.QueryContext(ctx, conflictSelect+where+` ORDER BY u.name, u.email, b.search_name, b.name, c.type`, args...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []ConflictEntry
-	for rows.Next() {
-		c, err := scanConflict(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, db.sql, func(rows *sql.Rows, c *ConflictEntry) (err error) {
+		*c, err = scanConflict(rows)
+		return err
+	}, conflictSelect+where+` ORDER BY u.name, u.email, b.search_name, b.name, c.type`, args...)
 }
 
 // FindConflict returns one conflict of the register.
@@ -292,20 +282,9 @@ type ConflictApplicant struct {
 // submitted at least once, by body name: the names jurors check their
 // conflicts against (drafts never reach the jury).
 func (db *DB) ConflictApplicants(ctx context.Context, year int) ([]ConflictApplicant, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT a.id, b.body_key, b.name, b.kind FROM applications a
+	return queryRows(ctx, db.sql, func(rows *sql.Rows, a *ConflictApplicant) error {
+		return rows.Scan(&a.ID, &a.BodyKey, &a.BodyName, &a.BodyKind)
+	}, `SELECT a.id, b.body_key, b.name, b.kind FROM applications a
 		JOIN bodies b ON b.id = a.body_id WHERE a.year = $1 AND (a.status = 'submitted' OR a.submissions > 0)
 		ORDER BY b.search_name, b.name, a.id`, year)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []ConflictApplicant
-	for rows.Next() {
-		var a ConflictApplicant
-		if err := rows.Scan(&a.ID, &a.BodyKey, &a.BodyName, &a.BodyKind); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }

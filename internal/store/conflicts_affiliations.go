@@ -84,20 +84,10 @@ func scanAffiliation(row interface{ Scan(...any) error }) (Affiliation, error) {
 }
 
 func (db *DB) queryAffiliations(ctx context.Context, q string, args ...any) ([]Affiliation, error) {
-	rows, err := db.sql.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []Affiliation
-	for rows.Next() {
-		a, err := scanAffiliation(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, db.sql, func(rows *sql.Rows, a *Affiliation) (err error) {
+		*a, err = scanAffiliation(rows)
+		return err
+	}, q, args...)
 }
 
 // Affiliations lists a person's affiliations, ongoing first, then by name.

@@ -29,6 +29,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"tnl/internal/domain"
 	"tnl/internal/jury"
@@ -129,21 +130,10 @@ func (db *DB) loadDeliberation(ctx context.Context, q queryer, year int) (*delib
 }
 
 func votingMembers(ctx context.Context, q queryer, year int) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT user_id FROM jury_members WHERE year = $1
+	return queryRows(ctx, q, func(rows *sql.Rows, id *int64) error {
+		return rows.Scan(id)
+	}, `SELECT user_id FROM jury_members WHERE year = $1
 		AND role IN ('president', 'vice_president', 'juror') ORDER BY user_id`, year)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // recused lists the voting members recused from a file, increasing.

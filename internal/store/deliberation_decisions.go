@@ -73,21 +73,14 @@ func (db *DB) Decisions(ctx context.Context, year int) ([]domain.Decision, error
 // queryDecisions reads the decisions matching where, by file, with q (a
 // transaction when the caller needs a consistent read).
 func (db *DB) queryDecisions(ctx context.Context, q queryer, where string, args ...any) ([]domain.Decision, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+decisionColumns+` FROM decisions WHERE `+where+`
-		ORDER BY application_id`, args...)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []domain.Decision
-	for rows.Next() {
-		d, err := scanDecision(rows)
-		if err != nil {
-			return nil, err
+	return queryRows(ctx, q, func(rows *sql.Rows, d *domain.Decision) error {
+		read, err := scanDecision(rows)
+		if err == nil {
+			*d = *read
 		}
-		out = append(out, *d)
-	}
-	return out, rows.Err()
+		return err
+	}, `SELECT `+decisionColumns+` FROM decisions WHERE `+where+`
+		ORDER BY application_id`, args...)
 }
 
 // Decision returns the decision on one file, or a not-found error.

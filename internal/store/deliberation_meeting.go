@@ -86,6 +86,12 @@ func bumpRevision(ctx context.Context, tx *sql.Tx, year int) error {
 // (the chair then marks the absent).
 func (db *DB) StartMeeting(ctx context.Context, year int, by domain.Actor) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		// The start locks settings (SaveJurySettings): the edition's row
+		// orders it with a change to them made at the same moment.
+		var locked int
+		if err := tx.QueryRowContext(ctx, `SELECT year FROM editions WHERE year = $1`+db.lockRow(), year).Scan(&locked); err != nil {
+			return notFound(err, "Édition introuvable.")
+		}
 		if err := checkUnsealed(ctx, tx, year); err != nil {
 			return err
 		}

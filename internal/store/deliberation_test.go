@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"tnl/internal/domain"
-	"tnl/internal/form"
 	"tnl/internal/jury"
 	"tnl/internal/store"
 	"tnl/internal/store/storetest"
@@ -33,17 +32,7 @@ func (s *meetingSetup) voters() []*domain.User {
 func newMeetingSetup(t *testing.T, db *store.DB, secret bool) *meetingSetup {
 	t.Helper()
 	openEdition(t, db)
-	def, err := form.Default("label")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := form.Encode(def)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.SaveQuestionnaire(ctx, 2026, "label", raw, domain.CLIActor); err != nil {
-		t.Fatal(err)
-	}
+	saveDefaultLabelForm(t, db)
 	commune, epci := someBodies(t, db)
 	grenoble, err := db.FindBodyByKey(ctx, "213801855")
 	if err != nil {

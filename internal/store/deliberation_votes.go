@@ -87,6 +87,19 @@ func (db *DB) loadVote(ctx context.Context, tx *sql.Tx, applicationID, voter int
 	return v, nil
 }
 
+// loadBallot is loadVote for a voter's ballot, which goes only to an item
+// still pending.
+func (db *DB) loadBallot(ctx context.Context, tx *sql.Tx, applicationID, voter int64) (*voteContext, error) {
+	v, err := db.loadVote(ctx, tx, applicationID, voter)
+	if err != nil {
+		return nil, err
+	}
+	if v.item.status != ItemPending {
+		return nil, ErrItemDone
+	}
+	return v, nil
+}
+
 // CastVote records (or changes) a juror's grade in the level vote of the
 // file on screen, while its item is pending. The grade is a level index
 // of the file's track. Recused jurors, assessors, observers and absent
@@ -94,12 +107,9 @@ func (db *DB) loadVote(ctx context.Context, tx *sql.Tx, applicationID, voter int
 // the others, so that its refusals are the vote's own.
 func (db *DB) CastVote(ctx context.Context, applicationID, userID int64, grade int) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		v, err := db.loadVote(ctx, tx, applicationID, userID)
+		v, err := db.loadBallot(ctx, tx, applicationID, userID)
 		if err != nil {
 			return err
-		}
-		if v.item.status != ItemPending {
-			return ErrItemDone
 		}
 		ballots, err := levelBallots(ctx, tx, applicationID)
 		if err != nil {
@@ -132,21 +142,10 @@ func putVote(ctx context.Context, tx *sql.Tx, applicationID int64, kind, mention
 }
 
 func levelBallots(ctx context.Context, q queryer, applicationID int64) ([]jury.LevelBallot, error) {
-	rows, err := q.QueryContext(ctx, `SELECT user_id, grade FROM votes WHERE application_id = $1 AND kind = 'level'
+	return queryRows(ctx, q, func(rows *sql.Rows, b *jury.LevelBallot) error {
+		return rows.Scan(&b.JurorID, &b.Level)
+	}, `SELECT user_id, grade FROM votes WHERE application_id = $1 AND kind = 'level'
 		ORDER BY user_id`, applicationID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []jury.LevelBallot
-	for rows.Next() {
-		var b jury.LevelBallot
-		if err := rows.Scan(&b.JurorID, &b.Level); err != nil {
-			return nil, err
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
 }
 
 // LevelBallots lists the ballots of a file's level vote, by juror: the
@@ -235,12 +234,9 @@ func (db *DB) castConfirmation(ctx context.Context, applicationID, userID int64,
 		return &jury.DeliberationError{Code: jury.DelibInvalidBallot, ApplicationID: applicationID, JurorID: userID, Detail: string(choice)}
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		v, err := db.loadVote(ctx, tx, applicationID, userID)
+		v, err := db.loadBallot(ctx, tx, applicationID, userID)
 		if err != nil {
 			return err
-		}
-		if v.item.status != ItemPending {
-			return ErrItemDone
 		}
 		if level < 0 || level >= v.file.Levels {
 			return &jury.DeliberationError{Code: jury.DelibLevelOutOfRange, ApplicationID: applicationID, Level: level}

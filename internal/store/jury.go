@@ -42,6 +42,9 @@ func (db *DB) SwitchPhase(ctx context.Context, year int, to domain.Phase, by dom
 }
 
 // SaveJurySettings replaces an edition's jury settings after checking them.
+// A change to a locked setting (JurySettingsLocks) is refused with a
+// *LockedSettingsError, whoever asks: the rule lives here so that no caller
+// can go round it.
 func (db *DB) SaveJurySettings(ctx context.Context, year int, s domain.JurySettings, by domain.Actor) error {
 	if p := s.Validate(); len(p) > 0 {
 		return domain.Errorf(domain.EINVALID, "Réglages du jury invalides.")
@@ -51,10 +54,16 @@ func (db *DB) SaveJurySettings(ctx context.Context, year int, s domain.JurySetti
 		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		var before string
-		err := tx.QueryRowContext(ctx, `SELECT jury_settings FROM editions WHERE year = $1`, year).Scan(&before)
+		before, locks, err := db.jurySettingsState(ctx, tx, year)
 		if err != nil {
-			return notFound(err, "Édition introuvable.")
+			return err
+		}
+		var was domain.JurySettings
+		if err := json.Unmarshal([]byte(before), &was); err != nil {
+			return fmt.Errorf("edition %d: jury settings: %w", year, err)
+		}
+		if refused := lockedChanges(was, s, locks); len(refused) > 0 {
+			return &LockedSettingsError{Fields: refused}
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE editions SET jury_settings = $1 WHERE year = $2`, string(raw), year); err != nil {
 			return err
@@ -89,23 +98,17 @@ func splitTags(s string) []string {
 // JuryMembers lists an edition's jury, president first, then by role and
 // name.
 func (db *DB) JuryMembers(ctx context.Context, year int) ([]domain.JuryMember, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+juryMemberColumns+` FROM jury_members m
-		JOIN users u ON u.id = m.user_id WHERE m.year = $1
-		ORDER BY CASE m.role WHEN 'president' THEN 0 WHEN 'vice_president' THEN 1 WHEN 'juror' THEN 2
-			WHEN 'assessor' THEN 3 ELSE 4 END, u.name, u.email`, year)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []domain.JuryMember
-	for rows.Next() {
-		m, err := scanJuryMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return db.queryJuryMembers(ctx, `m.year = $1 ORDER BY CASE m.role WHEN 'president' THEN 0
+		WHEN 'vice_president' THEN 1 WHEN 'juror' THEN 2 WHEN 'assessor' THEN 3 ELSE 4 END, u.name, u.email`, year)
+}
+
+// queryJuryMembers lists the jury places that where (with its order)
+// selects.
+func (db *DB) queryJuryMembers(ctx context.Context, where string, args ...any) ([]domain.JuryMember, error) {
+	return queryRows(ctx, db.sql, func(rows *sql.Rows, m *domain.JuryMember) (err error) {
+		*m, err = scanJuryMember(rows)
+		return err
+	}, `SELECT `+juryMemberColumns+` FROM jury_members m JOIN users u ON u.id = m.user_id WHERE `+where, args...)
 }
 
 // FindJuryMember returns a user's place in an edition's jury, or a
@@ -121,21 +124,7 @@ func (db *DB) FindJuryMember(ctx context.Context, year int, userID int64) (domai
 
 // JuryYears lists the editions whose jury a user belongs to, newest first.
 func (db *DB) JuryYears(ctx context.Context, userID int64) ([]domain.JuryMember, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+juryMemberColumns+` FROM jury_members m
-		JOIN users u ON u.id = m.user_id WHERE m.user_id = $1 ORDER BY m.year DESC`, userID)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []domain.JuryMember
-	for rows.Next() {
-		m, err := scanJuryMember(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return db.queryJuryMembers(ctx, `m.user_id = $1 ORDER BY m.year DESC`, userID)
 }
 
 // SaveJuryMember adds a user to an edition's jury or changes their role,
@@ -251,4 +240,129 @@ func (db *DB) FileFacts(ctx context.Context, year int, userID, applicationID int
 		userID, applicationID, year).Scan(&f.Recused, &f.Disclosed, &f.Assigned, &f.OwnProposal, &f.PresidentRecused,
 		&f.Rapporteur)
 	return f, translate(err)
+}
+
+// JuryLock names what locks a jury setting (issue 6 §3): something the jury
+// relies on has been done with it.
+type JuryLock string
+
+const (
+	// LockAssignment: the assignment is released, and each juror's list of
+	// files comes from the mode and the number of reviewers per file.
+	LockAssignment JuryLock = "assignment"
+	// LockMeeting: the deliberation meeting has started, and its votes,
+	// its agenda and its shortlists rest on the quorum, the secret ballot,
+	// the disagreement threshold and the mention allotment.
+	LockMeeting JuryLock = "meeting"
+)
+
+// LockedSettingsError refuses a change to locked jury settings; Fields
+// holds each refused setting (by its JSON name, which the admin form also
+// uses) with what locks it. It carries a conflict code and a French
+// message for the callers that only know domain errors.
+type LockedSettingsError struct {
+	Fields map[string]JuryLock
+}
+
+func (e *LockedSettingsError) Error() string { return e.Unwrap().Error() }
+
+func (e *LockedSettingsError) Unwrap() error {
+	for _, lock := range e.Fields {
+		if lock == LockAssignment {
+			return domain.Errorf(domain.ECONFLICT, "Le mode de répartition et le nombre d'évaluateurs par dossier ne peuvent plus changer : l'attribution des dossiers a été publiée aux jurés.")
+		}
+	}
+	return domain.Errorf(domain.ECONFLICT, "Le quorum, le vote à bulletin secret, le seuil de désaccord et le nombre de propositions par mention ne peuvent plus changer : la séance de délibération a commencé.")
+}
+
+// JurySettingsLocks returns the locked settings of an edition, by JSON
+// name, for the page that shows them beside the fields.
+func (db *DB) JurySettingsLocks(ctx context.Context, year int) (map[string]JuryLock, error) {
+	var locks map[string]JuryLock
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		_, locks, err = db.jurySettingsState(ctx, tx, year)
+		return err
+	})
+	return locks, err
+}
+
+// jurySettingsState reads an edition's settings as stored and what locks
+// them. On PostgreSQL the edition's row stays locked until the transaction
+// ends, so that a release or a meeting start (which lock it too) cannot
+// slip in between the check and the write; SQLite has one writer.
+func (db *DB) jurySettingsState(ctx context.Context, tx *sql.Tx, year int) (string, map[string]JuryLock, error) {
+	var settings string
+	var released, started bool
+	err := tx.QueryRowContext(ctx, `SELECT e.jury_settings, e.assignments_released_at IS NOT NULL,
+			EXISTS (SELECT 1 FROM meetings m WHERE m.year = e.year AND m.started_at IS NOT NULL)
+		FROM editions e WHERE e.year = $1`+db.lockRow(), year).Scan(&settings, &released, &started)
+	if err != nil {
+		return "", nil, notFound(err, "Édition introuvable.")
+	}
+	locks := map[string]JuryLock{}
+	for lock, on := range map[JuryLock]bool{LockAssignment: released, LockMeeting: started} {
+		if on {
+			for _, f := range juryLockedFields[lock] {
+				locks[f] = lock
+			}
+		}
+	}
+	return settings, locks, nil
+}
+
+// lockRow is the clause that locks the rows a PostgreSQL query reads until
+// the transaction ends; SQLite needs none, its writers taking turns.
+func (db *DB) lockRow() string {
+	if db.dialect.name == "postgres" {
+		return " FOR UPDATE"
+	}
+	return ""
+}
+
+// juryLockedFields are the settings each lock holds, by JSON name.
+var juryLockedFields = map[JuryLock][]string{
+	LockAssignment: {"mode", "reviewers"},
+	LockMeeting:    {"quorum", "secret_ballot", "std_dev_threshold", "mention_allotment"},
+}
+
+// lockedChanges returns the locked settings that now changes from was.
+// Values compare as they apply, defaults filled in, so that a setting left
+// empty for its default is no change.
+func lockedChanges(was, now domain.JurySettings, locks map[string]JuryLock) map[string]JuryLock {
+	was, now = was.WithDefaults(), now.WithDefaults()
+	changed := map[string]bool{
+		"mode":              was.Mode != now.Mode,
+		"reviewers":         was.Reviewers != now.Reviewers,
+		"quorum":            was.Quorum != now.Quorum,
+		"secret_ballot":     was.SecretBallot != now.SecretBallot,
+		"std_dev_threshold": was.StdDevThreshold != now.StdDevThreshold,
+		"mention_allotment": was.MentionAllotment != now.MentionAllotment,
+	}
+	refused := map[string]JuryLock{}
+	for field, lock := range locks {
+		if changed[field] {
+			refused[field] = lock
+		}
+	}
+	return refused
+}
+
+// queryRows runs a query and reads each of its rows with scan, in order:
+// the loop of the jury's lists, written once.
+func queryRows[T any](ctx context.Context, q queryer, scan func(*sql.Rows, *T) error, query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		var v T
+		if err := scan(rows, &v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

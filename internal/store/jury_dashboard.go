@@ -30,23 +30,12 @@ type DashboardFile struct {
 // body name (its search form, so that accents do not move a name to the
 // end).
 func (db *DB) DashboardFiles(ctx context.Context, year int) ([]DashboardFile, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT a.id, b.name, b.kind, a.track
+	return queryRows(ctx, db.sql, func(rows *sql.Rows, f *DashboardFile) error {
+		return rows.Scan(&f.ApplicationID, &f.Body, &f.Kind, &f.Track)
+	}, `SELECT a.id, b.name, b.kind, a.track
 		FROM applications a JOIN bodies b ON b.id = a.body_id
 		WHERE a.year = $1 AND (a.submissions > 0 OR a.status = 'submitted')
 		ORDER BY b.search_name, b.name, a.id`, year)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []DashboardFile
-	for rows.Next() {
-		var f DashboardFile
-		if err := rows.Scan(&f.ApplicationID, &f.Body, &f.Kind, &f.Track); err != nil {
-			return nil, err
-		}
-		out = append(out, f)
-	}
-	return out, rows.Err()
 }
 
 // YearReviews lists every review of an edition, drafts included, in one

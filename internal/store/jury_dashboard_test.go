@@ -18,6 +18,14 @@ import (
 func dashboardSetup(t *testing.T, db *store.DB) assignmentSetup {
 	t.Helper()
 	s := newAssignmentSetup(t, db)
+	releaseDashboardAssignments(t, db, s)
+	return s
+}
+
+// releaseDashboardAssignments saves and releases dashboardSetup's
+// assignments and moves the edition on to the review phase.
+func releaseDashboardAssignments(t *testing.T, db *store.DB, s assignmentSetup) {
+	t.Helper()
 	toPhase(t, db, domain.PhaseAssignment)
 	if err := db.SaveAssignments(ctx, 2026, []domain.Assignment{
 		{ApplicationID: s.epci, UserID: s.ann.ID}, {ApplicationID: s.commune, UserID: s.bob.ID},
@@ -33,7 +41,6 @@ func dashboardSetup(t *testing.T, db *store.DB) assignmentSetup {
 		t.Fatal(err)
 	}
 	toPhase(t, db, domain.PhaseReview)
-	return s
 }
 
 func submit(t *testing.T, db *store.DB, r *domain.Review) {

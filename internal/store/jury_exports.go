@@ -157,19 +157,8 @@ func (db *DB) ExportJuryFiles(ctx context.Context, year int, fn func(*JuryExport
 // JuryExportTracks lists the tracks of an edition's files that reached the
 // jury: the exports name the sections of these tracks' questionnaires only.
 func (db *DB) JuryExportTracks(ctx context.Context, year int) ([]string, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT a.track FROM applications a
+	return queryRows(ctx, db.sql, func(rows *sql.Rows, t *string) error {
+		return rows.Scan(t)
+	}, `SELECT DISTINCT a.track FROM applications a
 		WHERE a.year = $1 AND `+juryFileReached+` ORDER BY a.track`, year)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
 }

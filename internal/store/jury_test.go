@@ -1,6 +1,9 @@
 package store_test
 
 import (
+	"errors"
+	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -168,6 +171,83 @@ func TestFileFactsRapporteur(t *testing.T) {
 			if f.Rapporteur {
 				t.Errorf("%s: %+v", what, f)
 			}
+		}
+	})
+}
+
+// lockRefusal saves s and expects the store to refuse exactly the fields
+// of want, with a conflict code, writing nothing.
+func lockRefusal(t *testing.T, db *store.DB, s domain.JurySettings, want map[string]store.JuryLock) {
+	t.Helper()
+	before, _ := db.FindEdition(ctx, 2026)
+	audits := countOf(auditActions(t, db), "jury.settings")
+	err := db.SaveJurySettings(ctx, 2026, s, domain.CLIActor)
+	var locked *store.LockedSettingsError
+	if !errors.As(err, &locked) || !maps.Equal(locked.Fields, want) || domain.ErrorCode(err) != domain.ECONFLICT {
+		t.Fatalf("saving %+v: %v (%+v), want the fields %v refused", s, err, locked, want)
+	}
+	after, _ := db.FindEdition(ctx, 2026)
+	if !reflect.DeepEqual(after.Jury, before.Jury) || countOf(auditActions(t, db), "jury.settings") != audits {
+		t.Fatalf("a refused change was written: %+v, was %+v", after.Jury, before.Jury)
+	}
+}
+
+func TestJurySettingsLockedOnceAssignmentsReleased(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		s := newAssignmentSetup(t, db)
+		if locks, err := db.JurySettingsLocks(ctx, 2026); err != nil || len(locks) != 0 {
+			t.Fatalf("nothing locked before the release: %v %v", locks, err)
+		}
+		if err := db.SaveJurySettings(ctx, 2026, domain.JurySettings{Mode: domain.AssignK, Reviewers: 2}, domain.CLIActor); err != nil {
+			t.Fatalf("the mode before the release: %v", err)
+		}
+		if err := db.SaveJurySettings(ctx, 2026, domain.JurySettings{}, domain.CLIActor); err != nil {
+			t.Fatalf("the mode back to its default before the release: %v", err)
+		}
+		releaseDashboardAssignments(t, db, s)
+		locks, err := db.JurySettingsLocks(ctx, 2026)
+		want := map[string]store.JuryLock{"mode": store.LockAssignment, "reviewers": store.LockAssignment}
+		if err != nil || !maps.Equal(locks, want) {
+			t.Fatalf("locks after the release: %v %v, want %v", locks, err, want)
+		}
+		lockRefusal(t, db, domain.JurySettings{Mode: domain.AssignK}, map[string]store.JuryLock{"mode": store.LockAssignment})
+		lockRefusal(t, db, domain.JurySettings{Mode: domain.AssignK, Reviewers: 2, Quorum: 5}, want)
+		// The meeting's settings are still free; the locked ones given as
+		// their defaults, the values in force, are no change.
+		if err := db.SaveJurySettings(ctx, 2026, domain.JurySettings{Mode: domain.AssignFullPanel, Reviewers: 3, Quorum: 5, SecretBallot: true}, domain.CLIActor); err != nil {
+			t.Fatalf("an unlocked change after the release: %v", err)
+		}
+		if _, err := db.JurySettingsLocks(ctx, 1999); !domain.IsNotFound(err) {
+			t.Fatalf("the locks of an unknown edition: %v", err)
+		}
+	})
+}
+
+func TestJurySettingsLockedOnceMeetingStarts(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, db *store.DB) {
+		s := newMeetingSetup(t, db, false)
+		if err := db.BuildAgenda(ctx, 2026, s.admin); err != nil {
+			t.Fatal(err)
+		}
+		toPhase(t, db, domain.PhaseDeliberation)
+		// In the deliberation phase but before the start, a change is free;
+		// a value equal to the default counts as no change afterwards.
+		if err := db.SaveJurySettings(ctx, 2026, domain.JurySettings{Quorum: 4, MentionAllotment: 3}, domain.CLIActor); err != nil {
+			t.Fatalf("before the start: %v", err)
+		}
+		if err := db.StartMeeting(ctx, 2026, actorOf(s.president)); err != nil {
+			t.Fatal(err)
+		}
+		locks, err := db.JurySettingsLocks(ctx, 2026)
+		if err != nil || len(locks) != 4 || locks["quorum"] != store.LockMeeting || locks["mode"] != "" {
+			t.Fatalf("locks once the meeting started: %v %v", locks, err)
+		}
+		lockRefusal(t, db, domain.JurySettings{Quorum: 5, MentionAllotment: 3, SecretBallot: true, StdDevThreshold: 1.5},
+			map[string]store.JuryLock{"quorum": store.LockMeeting, "secret_ballot": store.LockMeeting, "std_dev_threshold": store.LockMeeting})
+		lockRefusal(t, db, domain.JurySettings{Quorum: 4, MentionAllotment: 1}, map[string]store.JuryLock{"mention_allotment": store.LockMeeting})
+		// Other settings still change; the mention allotment left empty is its default, unchanged.
+		if err := db.SaveJurySettings(ctx, 2026, domain.JurySettings{Quorum: 4, Mode: domain.AssignK, WindowYears: 3}, domain.CLIActor); err != nil {
+			t.Fatalf("an unlocked change during the meeting: %v", err)
 		}
 	})
 }

@@ -82,7 +82,9 @@ type LetterLine struct {
 // their rapporteur and the state of their letter. Callers leave out the
 // files a reader may not see.
 func (db *DB) LetterLines(ctx context.Context, year int) ([]LetterLine, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT a.id, b.name, COALESCE(s.user_id, 0),
+	return queryRows(ctx, db.sql, func(rows *sql.Rows, l *LetterLine) error {
+		return rows.Scan(&l.ApplicationID, &l.Body, &l.Rapporteur, &l.RapporteurOf, &l.Version, &l.Approved)
+	}, `SELECT a.id, b.name, COALESCE(s.user_id, 0),
 			COALESCE(NULLIF(u.name, ''), u.email, ''), COALESCE(l.version, 0), l.approved_at IS NOT NULL
 		FROM applications a JOIN bodies b ON b.id = a.body_id
 		LEFT JOIN assignments s ON s.application_id = a.id AND s.rapporteur
@@ -90,19 +92,6 @@ func (db *DB) LetterLines(ctx context.Context, year int) ([]LetterLine, error) {
 		LEFT JOIN feedback_letters l ON l.application_id = a.id
 		WHERE a.year = $1 AND a.status = 'submitted'
 		ORDER BY b.name, a.id`, year)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []LetterLine
-	for rows.Next() {
-		var l LetterLine
-		if err := rows.Scan(&l.ApplicationID, &l.Body, &l.Rapporteur, &l.RapporteurOf, &l.Version, &l.Approved); err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, rows.Err()
 }
 
 // Rapporteur returns the rapporteur of a file once assignments are
@@ -123,14 +112,24 @@ func rapporteurOf(ctx context.Context, q queryer, applicationID int64) (int64, e
 	return id, translate(err)
 }
 
-// letterPhase refuses changes to letters once the results are published:
-// the letter goes out with them (the next issue publishes it).
-func letterPhase(ctx context.Context, q queryer, applicationID int64) error {
+// fileEditionPhase returns the phase of a file's edition, or a not-found
+// error for an unknown file.
+func fileEditionPhase(ctx context.Context, q queryer, applicationID int64) (domain.Phase, error) {
 	var p domain.Phase
 	err := q.QueryRowContext(ctx, `SELECT e.phase FROM applications a JOIN editions e ON e.year = a.year
 		WHERE a.id = $1`, applicationID).Scan(&p)
 	if err != nil {
-		return notFound(err, "Dossier introuvable.")
+		return "", notFound(err, "Dossier introuvable.")
+	}
+	return p, nil
+}
+
+// letterPhase refuses changes to letters once the results are published:
+// the letter goes out with them (the next issue publishes it).
+func letterPhase(ctx context.Context, q queryer, applicationID int64) error {
+	p, err := fileEditionPhase(ctx, q, applicationID)
+	if err != nil {
+		return err
 	}
 	if !p.AtLeast(domain.PhaseDiscussion) || p.AtLeast(domain.PhasePublished) {
 		return domain.Errorf(domain.ECONFLICT, "Les lettres se rédigent et s'approuvent de la discussion jusqu'à la publication des résultats.")

@@ -51,21 +51,14 @@ func scanReview(row interface{ Scan(...any) error }) (*domain.Review, error) {
 }
 
 func (db *DB) queryReviews(ctx context.Context, q queryer, where string, args ...any) ([]domain.Review, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+reviewColumns+` FROM reviews WHERE `+where+`
-		ORDER BY application_id, user_id, stage DESC`, args...) // 'pre' before 'post'
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []domain.Review
-	for rows.Next() {
-		r, err := scanReview(rows)
-		if err != nil {
-			return nil, err
+	return queryRows(ctx, q, func(rows *sql.Rows, r *domain.Review) error {
+		read, err := scanReview(rows)
+		if err == nil {
+			*r = *read
 		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+		return err
+	}, `SELECT `+reviewColumns+` FROM reviews WHERE `+where+`
+		ORDER BY application_id, user_id, stage DESC`, args...) // 'pre' before 'post'
 }
 
 // FindReview returns a juror's review of a file at one stage, or a

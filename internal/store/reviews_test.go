@@ -24,6 +24,20 @@ type reviewSetup struct {
 func newReviewSetup(t *testing.T, db *store.DB) reviewSetup {
 	t.Helper()
 	s := reviewSetup{clock: openEdition(t, db)}
+	saveDefaultLabelForm(t, db)
+	s.commune, s.epci = communeAndEPCIFiles(t, db)
+	s.juror = newUser(t, db, "jure@example.org", domain.RoleApplicant)
+	s.by = actorOf(s.juror)
+	if err := db.SaveJuryMember(ctx, domain.JuryMember{Year: 2026, UserID: s.juror.ID, Role: domain.JuryJuror}, domain.CLIActor); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// saveDefaultLabelForm gives the 2026 edition the default label
+// questionnaire.
+func saveDefaultLabelForm(t *testing.T, db *store.DB) {
+	t.Helper()
 	def, err := form.Default("label")
 	if err != nil {
 		t.Fatal(err)
@@ -35,24 +49,22 @@ func newReviewSetup(t *testing.T, db *store.DB) reviewSetup {
 	if _, err := db.SaveQuestionnaire(ctx, 2026, "label", raw, domain.CLIActor); err != nil {
 		t.Fatal(err)
 	}
-	commune, epci := someBodies(t, db)
-	for _, b := range []*domain.Body{commune, epci} {
+}
+
+// communeAndEPCIFiles opens a 2026 label application for a commune and one
+// for its EPCI (someBodies), in that order.
+func communeAndEPCIFiles(t *testing.T, db *store.DB) (commune, epci int64) {
+	t.Helper()
+	c, e := someBodies(t, db)
+	ids := make([]int64, 2)
+	for i, b := range []*domain.Body{c, e} {
 		app, err := db.CreateApplication(ctx, 2026, "label", b.ID, domain.CLIActor)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if b == commune {
-			s.commune = app.ID
-		} else {
-			s.epci = app.ID
-		}
+		ids[i] = app.ID
 	}
-	s.juror = newUser(t, db, "jure@example.org", domain.RoleApplicant)
-	s.by = actorOf(s.juror)
-	if err := db.SaveJuryMember(ctx, domain.JuryMember{Year: 2026, UserID: s.juror.ID, Role: domain.JuryJuror}, domain.CLIActor); err != nil {
-		t.Fatal(err)
-	}
-	return s
+	return ids[0], ids[1]
 }
 
 // toPhase moves the 2026 edition forward to p.

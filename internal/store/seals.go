@@ -228,20 +228,10 @@ func scanSeal(row interface{ Scan(...any) error }) (SealRecord, error) {
 // Seals lists every seal of an edition, oldest first, each checked
 // against its own content.
 func (db *DB) Seals(ctx context.Context, year int) ([]SealRecord, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+sealColumns+sealFrom+` WHERE s.year = $1 ORDER BY s.id`, year)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []SealRecord
-	for rows.Next() {
-		s, err := scanSeal(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return queryRows(ctx, db.sql, func(rows *sql.Rows, s *SealRecord) (err error) {
+		*s, err = scanSeal(rows)
+		return err
+	}, `SELECT `+sealColumns+sealFrom+` WHERE s.year = $1 ORDER BY s.id`, year)
 }
 
 // FindSeal returns one seal of an edition, or a not-found error.

@@ -110,20 +110,13 @@ func pendingReopening(ctx context.Context, q queryer, year int) (*Reopening, err
 // Reopenings lists every request of an edition, oldest first: pending,
 // withdrawn, or confirmed with the seal that applied it.
 func (db *DB) Reopenings(ctx context.Context, year int) ([]Reopening, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+reopeningColumns+reopeningFrom+` WHERE r.year = $1 ORDER BY r.id`, year)
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []Reopening
-	for rows.Next() {
-		r, err := scanReopening(rows)
-		if err != nil {
-			return nil, err
+	return queryRows(ctx, db.sql, func(rows *sql.Rows, r *Reopening) error {
+		read, err := scanReopening(rows)
+		if err == nil {
+			*r = *read
 		}
-		out = append(out, *r)
-	}
-	return out, rows.Err()
+		return err
+	}, `SELECT `+reopeningColumns+reopeningFrom+` WHERE r.year = $1 ORDER BY r.id`, year)
 }
 
 // checkSide refuses a party who is not what they claim: the edition's

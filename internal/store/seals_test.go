@@ -28,19 +28,8 @@ type sealSetup struct {
 func newSealSetup(t *testing.T, db *store.DB) sealSetup {
 	t.Helper()
 	openEdition(t, db)
-	commune, epci := someBodies(t, db)
 	var s sealSetup
-	for _, b := range []*domain.Body{commune, epci} {
-		app, err := db.CreateApplication(ctx, 2026, "label", b.ID, domain.CLIActor)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if b == commune {
-			s.commune = app.ID
-		} else {
-			s.epci = app.ID
-		}
-	}
+	s.commune, s.epci = communeAndEPCIFiles(t, db)
 	mustExec(t, db, `UPDATE applications SET status = 'submitted'`)
 	s.pres = newUser(t, db, "presidente@example.org", domain.RoleApplicant)
 	s.juror = newUser(t, db, "jure@example.org", domain.RoleApplicant)

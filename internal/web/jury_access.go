@@ -83,3 +83,50 @@ func (s *Server) juryFor(w http.ResponseWriter, r *http.Request) (*juryAccess, b
 	}
 	return j, true
 }
+
+// seenFileFor loads the file named by the URL's {year} and {id} with the
+// reader's facts about it, for those the policy allows to see it
+// (ActSeeFile). Anyone else — a recused or unattested juror, an assessor
+// on a file not assigned to them, an outsider — gets 404, as for a file
+// that does not exist; ok is false once the answer is written.
+func (s *Server) seenFileFor(w http.ResponseWriter, r *http.Request) (*juryAccess, *domain.Application, domain.Viewer, bool) {
+	j, ok := s.juryFor(w, r)
+	if !ok {
+		return nil, nil, domain.Viewer{}, false
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return nil, nil, domain.Viewer{}, false
+	}
+	app, err := s.db.FindApplication(r.Context(), id)
+	// A file the jury examines was submitted at least once, in this edition.
+	if err != nil || app.Year != j.Edition.Year || app.Submissions == 0 {
+		s.notFound(w, r)
+		return nil, nil, domain.Viewer{}, false
+	}
+	v, err := s.fileViewer(r, j, app.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return nil, nil, domain.Viewer{}, false
+	}
+	if !domain.Can(v, domain.ActSeeFile, j.Edition.Phase) {
+		s.notFound(w, r)
+		return nil, nil, domain.Viewer{}, false
+	}
+	return j, app, v, true
+}
+
+// juryFormFor is juryFor for a post, whose form is read: an unreadable one
+// is refused with 400.
+func (s *Server) juryFormFor(w http.ResponseWriter, r *http.Request) (*juryAccess, bool) {
+	j, ok := s.juryFor(w, r)
+	if !ok {
+		return nil, false
+	}
+	if !parseForm(w, r) {
+		s.errorPage(w, r, http.StatusBadRequest)
+		return nil, false
+	}
+	return j, true
+}

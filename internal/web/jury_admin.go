@@ -179,11 +179,26 @@ func (s *Server) adminJuryPhase(w http.ResponseWriter, r *http.Request) {
 
 // adminJurySettingsUpdate saves the jury settings; the conflict rules'
 // severities are not on this form and are kept. A change of a locked
-// setting (jury_admin_locks.go) is refused like a wrong value.
+// setting, refused by the store (jury_admin_locks.go), is shown like a
+// wrong value.
 func (s *Server) adminJurySettingsUpdate(w http.ResponseWriter, r *http.Request) {
 	e, ok := s.editionForm(w, r)
 	if !ok {
 		return
+	}
+	f := readJurySettingsForm(r)
+	errs := f.Validate()
+	if len(errs) == 0 {
+		f.settings.Severities = e.Jury.Severities
+		err := s.db.SaveJurySettings(r.Context(), e.Year, f.settings, actor(r))
+		if err == nil {
+			s.redirect(w, r, adminJuryPath(e.Year)+"#reglages", "jury.flash.settings_saved")
+			return
+		}
+		if errs = lockedProblems(err); errs == nil {
+			s.fail(w, r, err)
+			return
+		}
 	}
 	p := newAdminJuryPage(e, r)
 	var err error
@@ -191,22 +206,8 @@ func (s *Server) adminJurySettingsUpdate(w http.ResponseWriter, r *http.Request)
 		s.fail(w, r, err)
 		return
 	}
-	f := readJurySettingsForm(r)
-	errs := f.Validate()
-	if len(errs) == 0 {
-		errs = f.lockedChanges(e.Jury, p.locks)
-	}
-	if len(errs) > 0 {
-		p.Settings, p.Errors = f, errs
-		s.renderAdminJury(w, r, http.StatusUnprocessableEntity, p)
-		return
-	}
-	f.settings.Severities = e.Jury.Severities
-	if err := s.db.SaveJurySettings(r.Context(), e.Year, f.settings, actor(r)); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	s.redirect(w, r, adminJuryPath(e.Year)+"#reglages", "jury.flash.settings_saved")
+	p.Settings, p.Errors = f, errs
+	s.renderAdminJury(w, r, http.StatusUnprocessableEntity, p)
 }
 
 // adminJuryMemberAdd puts an existing account on the jury. Someone without

@@ -6,8 +6,10 @@ package web
 // released (each juror's list of files comes from them); the quorum, the
 // secret ballot, the disagreement threshold and the mention allotment once
 // the deliberation meeting has started (its votes, its agenda and its
-// shortlists rest on them). The page says so beside each locked field; a
-// form that changes one anyway is refused with 422, kept as typed.
+// shortlists rest on them). The store holds the rule (SaveJurySettings
+// refuses the change, whoever asks); the page says so beside each locked
+// field, and a form that changes one anyway is refused with 422, kept as
+// typed.
 
 import (
 	"errors"
@@ -17,59 +19,41 @@ import (
 	"tnl/internal/store"
 )
 
-// juryLock is the settings one event locks, with the message ids that say
-// so beside the fields and when a change is refused.
+// juryLock is what the page says of a lock: the message ids beside the
+// fields and when a change is refused.
 type juryLock struct {
-	fields      []string // form field names
 	hint, error string
 }
 
-var (
-	juryLockAssignment = &juryLock{fields: []string{"mode", "reviewers"},
-		hint: "jury.settings.locked.assignment", error: "jury.settings.error.locked_assignment"}
-	juryLockMeeting = &juryLock{fields: []string{"quorum", "secret_ballot", "std_dev_threshold", "mention_allotment"},
-		hint: "jury.settings.locked.meeting", error: "jury.settings.error.locked_meeting"}
-)
+var juryLockMessages = map[store.JuryLock]*juryLock{
+	store.LockAssignment: {hint: "jury.settings.locked.assignment", error: "jury.settings.error.locked_assignment"},
+	store.LockMeeting:    {hint: "jury.settings.locked.meeting", error: "jury.settings.error.locked_meeting"},
+}
 
-// juryLocks returns the locked settings of an edition, by form field name.
+// juryLocks returns the locked settings of an edition, by form field name
+// (the store's names for them).
 func (s *Server) juryLocks(r *http.Request, e *domain.Edition) (map[string]*juryLock, error) {
-	locks := map[string]*juryLock{}
-	lock := func(l *juryLock) {
-		for _, f := range l.fields {
-			locks[f] = l
-		}
-	}
-	if e.AssignmentsReleasedAt != nil {
-		lock(juryLockAssignment)
-	}
-	switch _, err := s.db.MeetingState(r.Context(), e.Year); {
-	case err == nil:
-		lock(juryLockMeeting)
-	case !errors.Is(err, store.ErrNoMeeting):
+	held, err := s.db.JurySettingsLocks(r.Context(), e.Year)
+	if err != nil {
 		return nil, err
+	}
+	locks := map[string]*juryLock{}
+	for field, l := range held {
+		locks[field] = juryLockMessages[l]
 	}
 	return locks, nil
 }
 
-// lockedChanges returns an error for each locked field whose value the
-// form changes; f must have been validated. Values compare as they apply,
-// defaults filled in, so that a field left empty for its default is no
-// change.
-func (f *jurySettingsForm) lockedChanges(cur domain.JurySettings, locks map[string]*juryLock) map[string]string {
-	was, now := cur.WithDefaults(), f.settings.WithDefaults()
-	changed := map[string]bool{
-		"mode":              was.Mode != now.Mode,
-		"reviewers":         was.Reviewers != now.Reviewers,
-		"quorum":            was.Quorum != now.Quorum,
-		"secret_ballot":     was.SecretBallot != now.SecretBallot,
-		"std_dev_threshold": was.StdDevThreshold != now.StdDevThreshold,
-		"mention_allotment": was.MentionAllotment != now.MentionAllotment,
+// lockedProblems turns the store's refusal of locked settings into the
+// form's messages; nil for any other error.
+func lockedProblems(err error) map[string]string {
+	var locked *store.LockedSettingsError
+	if !errors.As(err, &locked) {
+		return nil
 	}
 	errs := map[string]string{}
-	for field, l := range locks {
-		if changed[field] {
-			errs[field] = l.error
-		}
+	for field, l := range locked.Fields {
+		errs[field] = juryLockMessages[l].error
 	}
 	return errs
 }

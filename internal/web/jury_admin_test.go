@@ -231,10 +231,7 @@ func TestAdminJuryMembers(t *testing.T) {
 // juryAdminFixtures are the jury administration's admin POSTs for
 // TestEveryAdminActionIsAudited, on an edition of their own (2031) so that
 // switching its phase disturbs no other feature's fixtures.
-func juryAdminFixtures(t *testing.T, a *testApp) map[string]struct {
-	path string
-	form url.Values
-} {
+func juryAdminFixtures(t *testing.T, a *testApp) map[string]adminPost {
 	t.Helper()
 	openTestEdition(t, a, 2031)
 	a.addUser("jury-ajout@example.org", domain.RoleApplicant)
@@ -247,10 +244,7 @@ func juryAdminFixtures(t *testing.T, a *testApp) map[string]struct {
 		ids = append(ids, itoa(u.ID))
 	}
 	at := "/admin/jury/2031/"
-	return map[string]struct {
-		path string
-		form url.Values
-	}{
+	return map[string]adminPost{
 		"/admin/jury/{year}/phase": {at + "phase", url.Values{"to": {"open"}}},
 		"/admin/jury/{year}/reglages": {at + "reglages", url.Values{"mode": {"full"}, "reviewers": {"3"},
 			"diversity_tags": {"technique, elu"}}},

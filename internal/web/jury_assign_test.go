@@ -373,27 +373,11 @@ func TestAssignmentRecusedViewerAndAccess(t *testing.T) {
 // of their own (2030) in the assignment phase, with one submitted file and
 // a full panel of two, so that each route succeeds once, in route order:
 // propose, remove one reviewer, release.
-func assignAdminFixtures(t *testing.T, a *testApp) map[string]struct {
-	path string
-	form url.Values
-} {
+func assignAdminFixtures(t *testing.T, a *testApp) map[string]adminPost {
 	t.Helper()
-	e := openTestEdition(t, a, 2030)
-	opens := a.clock.now().AddDate(0, 0, -1) // open now, whatever the year
-	e.OpensAt = &opens
-	if err := a.db.SaveEdition(ctx, e); err != nil {
-		t.Fatal(err)
-	}
-	body := domain.Body{Key: "200000130", Name: "Commune de l'attribution", Kind: "commune", Departement: "01", SearchName: "commune de l attribution"}
-	if err := a.db.SyncDirectory(ctx, []domain.Body{body}, "test-assign"); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := a.db.FindBodyByKey(ctx, body.Key)
-	app, err := a.db.CreateApplication(ctx, 2030, "label", b.ID, domain.CLIActor)
-	if err != nil {
-		t.Fatal(err)
-	}
-	submitForTest(t, a, app.ID, a.addUser("attribution@example.org", domain.RoleApplicant))
+	openNowEdition(t, a, 2030)
+	app := submittedTestFile(t, a, 2030, domain.Body{Key: "200000130", Name: "Commune de l'attribution", Kind: "commune",
+		Departement: "01", SearchName: "commune de l attribution"}, "attribution@example.org")
 	var juror int64
 	for i, role := range []domain.JuryRole{domain.JuryPresident, domain.JuryJuror} {
 		u := a.addUser([]string{"pres2030@example.org", "jure2030@example.org"}[i], domain.RoleApplicant)
@@ -411,10 +395,7 @@ func assignAdminFixtures(t *testing.T, a *testApp) map[string]struct {
 		}
 	}
 	at := "/admin/jury/2030/attributions/"
-	return map[string]struct {
-		path string
-		form url.Values
-	}{
+	return map[string]adminPost{
 		"/admin/jury/{year}/attributions/proposer": {at + "proposer", url.Values{}},
 		"/admin/jury/{year}/attributions/modifier": {at + "modifier", url.Values{"application": {itoa(app.ID)},
 			"juror": {itoa(juror)}, "op": {"retirer"}}},

@@ -11,7 +11,6 @@ package web
 import (
 	"encoding/json"
 	"net/http"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -80,31 +79,12 @@ func (f *discussionFile) can(a domain.Action) bool { return domain.Can(f.viewer,
 // (a recused juror as for an unknown file), 403 for a member who may see
 // it but not its discussion yet.
 func (s *Server) discussionFor(w http.ResponseWriter, r *http.Request) (*discussionFile, bool) {
-	j, ok := s.juryFor(w, r)
+	j, app, v, ok := s.seenFileFor(w, r)
 	if !ok {
 		return nil, false
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.notFound(w, r)
-		return nil, false
-	}
-	app, err := s.db.FindApplication(r.Context(), id)
-	if err != nil || app.Year != j.Edition.Year || app.Submissions == 0 {
-		s.notFound(w, r)
-		return nil, false
-	}
-	v, err := s.fileViewer(r, j, app.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
-	}
 	f := &discussionFile{j: j, app: app, viewer: v}
-	switch {
-	case !f.can(domain.ActSeeFile):
-		s.notFound(w, r)
-		return nil, false
-	case !f.can(domain.ActSeeReviews) && !f.can(domain.ActComment):
+	if !f.can(domain.ActSeeReviews) && !f.can(domain.ActComment) {
 		s.errorPage(w, r, http.StatusForbidden)
 		return nil, false
 	}

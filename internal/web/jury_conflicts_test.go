@@ -187,24 +187,13 @@ func TestConflictDeclarationsAndAttestation(t *testing.T) {
 
 // juryConflictsAdminFixtures gives the conflict routes of the secretariat
 // an object each, for the audit walk of security_test.go.
-func juryConflictsAdminFixtures(t *testing.T, a *testApp) map[string]struct {
-	path string
-	form url.Values
-} {
+func juryConflictsAdminFixtures(t *testing.T, a *testApp) map[string]adminPost {
 	t.Helper()
 	if _, err := a.db.FindEdition(ctx, 2026); err != nil {
 		openTestEdition(t, a, 2026)
 	}
-	body := domain.Body{Key: "200000077", Name: "Commune des conflits", Kind: "commune", Departement: "01", SearchName: "commune des conflits"}
-	if err := a.db.SyncDirectory(ctx, []domain.Body{body}, "test-conflicts"); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := a.db.FindBodyByKey(ctx, body.Key)
-	app, err := a.db.CreateApplication(ctx, 2026, "label", b.ID, domain.CLIActor)
-	if err != nil {
-		t.Fatal(err)
-	}
-	submitForTest(t, a, app.ID, a.addUser("conflits-candidat@example.org", domain.RoleApplicant))
+	app := submittedTestFile(t, a, 2026, domain.Body{Key: "200000077", Name: "Commune des conflits", Kind: "commune",
+		Departement: "01", SearchName: "commune des conflits"}, "conflits-candidat@example.org")
 	juror := a.addUser("conflits-jure@example.org", domain.RoleApplicant)
 	if err := a.db.SaveJuryMember(ctx, domain.JuryMember{Year: 2026, UserID: juror.ID, Role: domain.JuryJuror}, domain.CLIActor); err != nil {
 		t.Fatal(err)
@@ -225,10 +214,7 @@ func juryConflictsAdminFixtures(t *testing.T, a *testApp) map[string]struct {
 		t.Fatal(err)
 	}
 	member := fmt.Sprintf("/admin/jury/2026/conflits/jures/%d", juror.ID)
-	return map[string]struct {
-		path string
-		form url.Values
-	}{
+	return map[string]adminPost{
 		"/admin/jury/{year}/conflits/suggestions": {"/admin/jury/2026/conflits/suggestions", url.Values{}},
 		"/admin/jury/{year}/conflits/decision/{id}": {fmt.Sprintf("/admin/jury/2026/conflits/decision/%d", id),
 			url.Values{"decision": {"confirm"}}},

@@ -264,11 +264,7 @@ func dashboardURL(year int) string { return fmt.Sprintf("/jury/%d/tableau", year
 // (the secretariat's, an admin route): one personalised mail each, saying
 // how many files remain, and one audit entry.
 func (s *Server) juryRemind(w http.ResponseWriter, r *http.Request) {
-	if err := r.ParseForm(); err != nil {
-		s.errorPage(w, r, http.StatusBadRequest)
-		return
-	}
-	j, ok := s.juryFor(w, r)
+	j, ok := s.juryFormFor(w, r)
 	if !ok {
 		return
 	}

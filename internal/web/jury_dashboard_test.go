@@ -31,11 +31,7 @@ func juryDashboardFixture(t *testing.T, a *testApp) (*juryFixture, string) {
 	}
 	f.recuse(t, f.juror1U, "Échirolles")
 	reviewers := []*domain.User{f.presidentU, f.viceU, f.juror1U, f.juror2U, f.juror3U, f.assessorU}
-	for _, u := range reviewers {
-		if _, err := a.db.AttestConflicts(ctx, 2026, u.ID, domain.CLIActor); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.attest(t, reviewers...)
 	f.toPhase(t, domain.PhaseAssignment)
 	var rows []domain.Assignment
 	for name, app := range f.apps {
@@ -257,28 +253,11 @@ func TestJuryRemindersToLateJurors(t *testing.T) {
 
 // dashboardAdminFixtures gives the reminder route an edition (2038) in the
 // review phase with a late juror, for the audit test of admin routes.
-func dashboardAdminFixtures(t *testing.T, a *testApp) map[string]struct {
-	path string
-	form url.Values
-} {
+func dashboardAdminFixtures(t *testing.T, a *testApp) map[string]adminPost {
 	t.Helper()
-	e := openTestEdition(t, a, 2038)
-	opens := a.clock.now().AddDate(0, 0, -1) // open now, whatever the year
-	e.OpensAt = &opens
-	if err := a.db.SaveEdition(ctx, e); err != nil {
-		t.Fatal(err)
-	}
-	body := domain.Body{Key: "200000138", Name: "Commune du tableau de bord", Kind: "commune", Departement: "01",
-		SearchName: "commune du tableau de bord"}
-	if err := a.db.SyncDirectory(ctx, []domain.Body{body}, "test-dashboard"); err != nil {
-		t.Fatal(err)
-	}
-	b, _ := a.db.FindBodyByKey(ctx, body.Key)
-	app, err := a.db.CreateApplication(ctx, 2038, "label", b.ID, domain.CLIActor)
-	if err != nil {
-		t.Fatal(err)
-	}
-	submitForTest(t, a, app.ID, a.addUser("tableau@example.org", domain.RoleApplicant))
+	openNowEdition(t, a, 2038)
+	app := submittedTestFile(t, a, 2038, domain.Body{Key: "200000138", Name: "Commune du tableau de bord", Kind: "commune",
+		Departement: "01", SearchName: "commune du tableau de bord"}, "tableau@example.org")
 	juror := a.addUser("jure2038@example.org", domain.RoleApplicant)
 	if err := a.db.SaveJuryMember(ctx, domain.JuryMember{Year: 2038, UserID: juror.ID, Role: domain.JuryJuror}, domain.CLIActor); err != nil {
 		t.Fatal(err)
@@ -294,8 +273,5 @@ func dashboardAdminFixtures(t *testing.T, a *testApp) map[string]struct {
 			t.Fatal(err)
 		}
 	}
-	return map[string]struct {
-		path string
-		form url.Values
-	}{"/admin/jury/{year}/rappels": {"/admin/jury/2038/rappels", url.Values{"jure": {itoa(juror.ID)}}}}
+	return map[string]adminPost{"/admin/jury/{year}/rappels": {"/admin/jury/2038/rappels", url.Values{"jure": {itoa(juror.ID)}}}}
 }

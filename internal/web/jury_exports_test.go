@@ -35,11 +35,7 @@ func juryExportFixture(t *testing.T, a *testApp) *juryFixture {
 	f.exportConflict(t, f.juror2U, "Grenoble", jury.ConflictPoolingStructure, jury.ConflictDisclose, "confirm")
 	f.exportConflict(t, f.juror3U, "Voiron", jury.ConflictOther, jury.ConflictRecuse, "dismiss")
 	f.toPhase(t, domain.PhaseAttestation)
-	for _, u := range []*domain.User{f.presidentU, f.viceU, f.juror1U, f.juror2U, f.juror3U} {
-		if _, err := a.db.AttestConflicts(ctx, 2026, u.ID, domain.CLIActor); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.attest(t, f.presidentU, f.viceU, f.juror1U, f.juror2U, f.juror3U)
 	f.toPhase(t, domain.PhaseAssignment)
 	var rows []domain.Assignment
 	for body, pair := range map[string][2]*domain.User{
@@ -336,9 +332,7 @@ func TestJuryExportsAccess(t *testing.T) {
 		// either; once attested, every export.
 		f.toPhase(t, domain.PhaseReview)
 		wantStatus(t, "president not attested", f.president.get("/jury/2026/exports/evaluations.csv"), http.StatusNotFound)
-		if _, err := a.db.AttestConflicts(ctx, 2026, f.presidentU.ID, domain.CLIActor); err != nil {
-			t.Fatal(err)
-		}
+		f.attest(t, f.presidentU)
 		page = f.president.get("/jury/2026/exports")
 		wantStatus(t, "president's page", page, http.StatusOK)
 		says(t, page, `href="/jury/2026/exports/evaluations.csv"`, `href="/jury/2026/exports/syntheses.ods"`,

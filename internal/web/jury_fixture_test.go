@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/url"
 	"testing"
 
 	"tnl/internal/domain"
@@ -95,6 +96,17 @@ func newJuryFixture(t *testing.T, a *testApp) *juryFixture {
 	return f
 }
 
+// attest records the conflict attestations of users, as if each had
+// signed theirs.
+func (f *juryFixture) attest(t *testing.T, users ...*domain.User) {
+	t.Helper()
+	for _, u := range users {
+		if _, err := f.a.db.AttestConflicts(ctx, 2026, u.ID, domain.CLIActor); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // toPhase moves the edition forward, one phase at a time, to p.
 func (f *juryFixture) toPhase(t *testing.T, p domain.Phase) {
 	t.Helper()
@@ -144,4 +156,45 @@ func switchForTest(db *store.DB, year int, p domain.Phase) error {
 	}
 	_, err := store.RawSQL(db).Exec(`UPDATE editions SET phase = $1 WHERE year = $2`, p, year)
 	return err
+}
+
+// openNowEdition opens an edition of a test's own, open since yesterday
+// whatever its year.
+func openNowEdition(t *testing.T, a *testApp, year int) {
+	t.Helper()
+	e := openTestEdition(t, a, year)
+	opens := a.clock.now().AddDate(0, 0, -1)
+	e.OpensAt = &opens
+	if err := a.db.SaveEdition(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// submittedTestFile adds body to the directory and submits its label
+// application to the year's edition, by a new applicant; it returns the
+// application.
+func submittedTestFile(t *testing.T, a *testApp, year int, body domain.Body, applicant string) *domain.Application {
+	t.Helper()
+	if err := a.db.SyncDirectory(ctx, []domain.Body{body}, "test-"+body.Key); err != nil {
+		t.Fatal(err)
+	}
+	b, err := a.db.FindBodyByKey(ctx, body.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := a.db.CreateApplication(ctx, year, "label", b.ID, domain.CLIActor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	submitForTest(t, a, app.ID, a.addUser(applicant, domain.RoleApplicant))
+	return app
+}
+
+// adminPost is an admin POST route's fixture for the audit test of admin
+// routes (security_test.go): the address to post to and the form, such
+// that the post succeeds once. An alias, so that the fixtures of other
+// features, which spell the struct out, mix with the jury's.
+type adminPost = struct {
+	path string
+	form url.Values
 }

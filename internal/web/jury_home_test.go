@@ -50,9 +50,7 @@ func TestJuryHomeTasksFollowThePhase(t *testing.T) {
 		f.toPhase(t, domain.PhaseAttestation)
 		says(t, f.juror1.get("/jury"), "Vérifier vos conflits d'intérêts et signer votre attestation")
 		says(t, f.observer.get("/jury"), "Rien à faire pour l'instant : la suite vous sera indiquée ici.")
-		if _, err := a.db.AttestConflicts(ctx, 2026, f.juror1U.ID, domain.CLIActor); err != nil {
-			t.Fatal(err)
-		}
+		f.attest(t, f.juror1U)
 		r := f.juror1.get("/jury")
 		says(t, r, "Attestation signée le 1er octobre 2026")
 		mustNotContain(t, r, "signer votre attestation")
@@ -74,9 +72,7 @@ func TestJuryHomeTasksFollowThePhase(t *testing.T) {
 
 		f.toPhase(t, domain.PhaseDeliberation)
 		says(t, f.president.get("/jury"), "signer votre attestation") // no vote before attesting
-		if _, err := a.db.AttestConflicts(ctx, 2026, f.presidentU.ID, domain.CLIActor); err != nil {
-			t.Fatal(err)
-		}
+		f.attest(t, f.presidentU)
 		says(t, f.president.get("/jury"), "Participer à la réunion de délibération")
 		mustContain(t, f.president.get("/jury"), `href="/jury/2026/seance"`)
 		mustContain(t, f.president.get("/jury/2026"), `href="/jury/2026/tableau"`, `href="/jury/2026/seance"`)

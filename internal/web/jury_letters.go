@@ -198,23 +198,35 @@ func (s *Server) letterDraft(year int, strengths, ideas []string) string {
 	return b.String()
 }
 
+// letterPostFor opens a post on a letter: the page, and the letter's
+// version the person's form answers. An unreadable form is refused with
+// 400, a person without the right (may says which) with 403; ok is false
+// once the answer is written.
+func (s *Server) letterPostFor(w http.ResponseWriter, r *http.Request, may func(letterRights) bool) (*juryAccess, *juryLetterPage, int, bool) {
+	j, p, ok := s.letterFor(w, r)
+	if !ok {
+		return nil, nil, 0, false
+	}
+	if !parseForm(w, r) {
+		s.errorPage(w, r, http.StatusBadRequest)
+		return nil, nil, 0, false
+	}
+	if !may(p.Rights) {
+		s.errorPage(w, r, http.StatusForbidden)
+		return nil, nil, 0, false
+	}
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	return j, p, version, true
+}
+
 // juryLetterSave saves the rapporteur's letter. A save from an older
 // version is refused and shows both: what the person typed, kept in the
 // form, and the newer letter above it.
 func (s *Server) juryLetterSave(w http.ResponseWriter, r *http.Request) {
-	j, p, ok := s.letterFor(w, r)
+	j, p, version, ok := s.letterPostFor(w, r, func(l letterRights) bool { return l.Draft })
 	if !ok {
 		return
 	}
-	if !parseForm(w, r) {
-		s.errorPage(w, r, http.StatusBadRequest)
-		return
-	}
-	if !p.Rights.Draft {
-		s.errorPage(w, r, http.StatusForbidden)
-		return
-	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	p.Form = letterForm{Body: r.PostFormValue("body"), Version: version}
 	if errs := p.Form.Validate(); len(errs) > 0 {
 		p.Errors = errs
@@ -246,19 +258,10 @@ func (s *Server) letterRefused(w http.ResponseWriter, r *http.Request, p *juryLe
 // juryLetterApprove records the approval of the version the approver
 // read.
 func (s *Server) juryLetterApprove(w http.ResponseWriter, r *http.Request) {
-	j, p, ok := s.letterFor(w, r)
+	j, p, version, ok := s.letterPostFor(w, r, func(l letterRights) bool { return l.Approve })
 	if !ok {
 		return
 	}
-	if !parseForm(w, r) {
-		s.errorPage(w, r, http.StatusBadRequest)
-		return
-	}
-	if !p.Rights.Approve {
-		s.errorPage(w, r, http.StatusForbidden)
-		return
-	}
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
 	if err := s.db.ApproveFeedbackLetter(r.Context(), p.App.ID, version, actor(r)); err != nil {
 		if p.Letter != nil {
 			p.Form = letterForm{Body: p.Letter.Body, Version: p.Letter.Version}

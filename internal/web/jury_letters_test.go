@@ -21,11 +21,7 @@ func newLetterFixture(t *testing.T, a *testApp) (*sealFixture, int64) {
 	smu := f.apps["Saint-Martin-d'Uriage"].ID
 	f.voiron = f.apps["Voiron"].ID
 	f.toPhase(t, domain.PhaseAttestation)
-	for _, u := range []*domain.User{f.presidentU, f.viceU, f.juror1U, f.juror2U, f.juror3U} {
-		if _, err := a.db.AttestConflicts(ctx, 2026, u.ID, domain.CLIActor); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.attest(t, f.presidentU, f.viceU, f.juror1U, f.juror2U, f.juror3U)
 	now := time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)
 	f.exec(t, `INSERT INTO conflicts (year, user_id, application_id, type, source, status, severity, created_at)
 		VALUES (2026, $1, $2, 'personal', 'admin', 'confirmed', 'recuse', $3)`, f.presidentU.ID, f.voiron, now)

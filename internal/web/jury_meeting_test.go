@@ -29,11 +29,7 @@ func newMeetingFixture(t *testing.T, a *testApp) *juryFixture {
 	}
 	f.toPhase(t, domain.PhaseAttestation)
 	voters := []*domain.User{f.presidentU, f.viceU, f.juror1U, f.juror2U, f.juror3U}
-	for _, u := range voters {
-		if _, err := a.db.AttestConflicts(ctx, 2026, u.ID, domain.CLIActor); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.attest(t, voters...)
 	f.toPhase(t, domain.PhaseReview)
 	for i, u := range voters {
 		proposals := map[string]int{"Grenoble": 1}

@@ -77,16 +77,27 @@ func (s *Server) minutesView(r *http.Request, j *juryAccess) (*juryMinutesPage, 
 	return p, nil
 }
 
+// minutesPageFor is minutesView for a handler: when the policy shows the
+// reader nothing (404) or the minutes cannot be read, the answer is
+// written and ok is false.
+func (s *Server) minutesPageFor(w http.ResponseWriter, r *http.Request, j *juryAccess) (*juryMinutesPage, bool) {
+	p, err := s.minutesView(r, j)
+	switch {
+	case err != nil:
+		s.fail(w, r, err)
+	case p == nil:
+		s.notFound(w, r)
+	default:
+		return p, true
+	}
+	return nil, false
+}
+
 // renderMinutes completes and shows the page; refusal explains a refused
 // validation.
 func (s *Server) renderMinutes(w http.ResponseWriter, r *http.Request, j *juryAccess, status int, refusal string) {
-	p, err := s.minutesView(r, j)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if p == nil {
-		s.notFound(w, r)
+	p, ok := s.minutesPageFor(w, r, j)
+	if !ok {
 		return
 	}
 	p.CanValidate, p.Refusal = j.Can(domain.ActSeal), refusal
@@ -124,12 +135,8 @@ func (s *Server) juryMinutesJSON(w http.ResponseWriter, r *http.Request) {
 // as they stand (audited by the store). A refusal — outside the
 // deliberation, say — shows the page with the reason.
 func (s *Server) juryMinutesValidate(w http.ResponseWriter, r *http.Request) {
-	j, ok := s.juryFor(w, r)
+	j, ok := s.juryFormFor(w, r)
 	if !ok {
-		return
-	}
-	if !parseForm(w, r) {
-		s.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
 	if !j.Can(domain.ActSeal) {

@@ -88,13 +88,8 @@ func (s *Server) juryMinutesPDF(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p, err := s.minutesView(r, j)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if p == nil {
-		s.notFound(w, r)
+	p, ok := s.minutesPageFor(w, r, j)
+	if !ok {
 		return
 	}
 	mp := minutesPDF{tr: s.tr, lang: requestLang(r), p: p}

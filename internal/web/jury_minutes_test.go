@@ -26,11 +26,7 @@ func newSealFixture(t *testing.T, a *testApp) *sealFixture {
 	f := &sealFixture{juryFixture: newJuryFixture(t, a)}
 	f.grenoble, f.echirolles, f.voiron = f.apps["Grenoble"].ID, f.apps["Échirolles"].ID, f.apps["Voiron"].ID
 	f.toPhase(t, domain.PhaseAttestation)
-	for _, u := range []*domain.User{f.presidentU, f.viceU, f.juror1U, f.juror2U, f.juror3U, f.assessorU} {
-		if _, err := a.db.AttestConflicts(ctx, 2026, u.ID, domain.CLIActor); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.attest(t, f.presidentU, f.viceU, f.juror1U, f.juror2U, f.juror3U, f.assessorU)
 	now := time.Date(2026, 12, 3, 14, 0, 0, 0, time.UTC)
 	f.exec(t, `INSERT INTO conflicts (year, user_id, application_id, type, source, status, severity, created_at)
 		VALUES (2026, $1, $2, 'direct-body', 'admin', 'confirmed', 'recuse', $3)`, f.juror1U.ID, f.echirolles, now)

@@ -14,7 +14,6 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"tnl/internal/domain"
 	"tnl/internal/form"
@@ -39,33 +38,11 @@ type juryFile struct {
 // can asks the policy about this file.
 func (f *juryFile) can(a domain.Action) bool { return domain.Can(f.viewer, a, f.j.Edition.Phase) }
 
-// juryFileFor loads the file named by the URL's {year} and {id} and lets
-// through those the policy allows to see it (ActSeeFile). Anyone else — a
-// recused or unattested juror, an assessor on a file not assigned to them,
-// an outsider — gets 404, as for a file that does not exist.
+// juryFileFor loads the file named by the URL for those who may see it
+// (seenFileFor: 404 for anyone else), with its answers and criteria.
 func (s *Server) juryFileFor(w http.ResponseWriter, r *http.Request) (*juryFile, bool) {
-	j, ok := s.juryFor(w, r)
+	j, app, v, ok := s.seenFileFor(w, r)
 	if !ok {
-		return nil, false
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil {
-		s.notFound(w, r)
-		return nil, false
-	}
-	app, err := s.db.FindApplication(r.Context(), id)
-	// A file the jury examines was submitted at least once, in this edition.
-	if err != nil || app.Year != j.Edition.Year || app.Submissions == 0 {
-		s.notFound(w, r)
-		return nil, false
-	}
-	v, err := s.fileViewer(r, j, app.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return nil, false
-	}
-	if !domain.Can(v, domain.ActSeeFile, j.Edition.Phase) {
-		s.notFound(w, r)
 		return nil, false
 	}
 	f := &juryFile{j: j, viewer: v, acc: &appAccess{App: app,
@@ -109,15 +86,25 @@ func (s *Server) storedReview(r *http.Request, f *juryFile) (*domain.Review, err
 	return nil, nil
 }
 
-// juryReviewShow shows a file with the person's review form.
-func (s *Server) juryReviewShow(w http.ResponseWriter, r *http.Request) {
+// reviewFileFor is juryFileFor with the review the person's form starts
+// from (storedReview); ok is false once the answer is written.
+func (s *Server) reviewFileFor(w http.ResponseWriter, r *http.Request) (*juryFile, *domain.Review, bool) {
 	f, ok := s.juryFileFor(w, r)
 	if !ok {
-		return
+		return nil, nil, false
 	}
 	stored, err := s.storedReview(r, f)
 	if err != nil {
 		s.fail(w, r, err)
+		return nil, nil, false
+	}
+	return f, stored, true
+}
+
+// juryReviewShow shows a file with the person's review form.
+func (s *Server) juryReviewShow(w http.ResponseWriter, r *http.Request) {
+	f, stored, ok := s.reviewFileFor(w, r)
+	if !ok {
 		return
 	}
 	s.renderReview(w, r, f, reviewState{status: http.StatusOK, stored: stored, shown: stored})
@@ -131,13 +118,8 @@ func (s *Server) juryReviewSave(w http.ResponseWriter, r *http.Request) {
 		s.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
-	f, ok := s.juryFileFor(w, r)
+	f, stored, ok := s.reviewFileFor(w, r)
 	if !ok {
-		return
-	}
-	stored, err := s.storedReview(r, f)
-	if err != nil {
-		s.fail(w, r, err)
 		return
 	}
 	st := reviewState{stored: stored, shown: stored}

@@ -23,11 +23,7 @@ func reviewFixture(t *testing.T, a *testApp) *juryFixture {
 	}
 	f.recuse(t, f.juror1U, "Échirolles")
 	f.toPhase(t, domain.PhaseAttestation)
-	for _, u := range []*domain.User{f.presidentU, f.viceU, f.juror1U, f.juror2U, f.assessorU} {
-		if _, err := a.db.AttestConflicts(ctx, 2026, u.ID, domain.CLIActor); err != nil {
-			t.Fatal(err)
-		}
-	}
+	f.attest(t, f.presidentU, f.viceU, f.juror1U, f.juror2U, f.assessorU)
 	f.toPhase(t, domain.PhaseAssignment)
 	var rows []domain.Assignment
 	for name, app := range f.apps {

@@ -291,12 +291,8 @@ func levelName(e *domain.Edition, track string, l *int) string {
 // jurySealCreate seals the decision set: the president, at the end of the
 // deliberation (the store checks the minutes and the agenda).
 func (s *Server) jurySealCreate(w http.ResponseWriter, r *http.Request) {
-	j, ok := s.juryFor(w, r)
+	j, ok := s.juryFormFor(w, r)
 	if !ok {
-		return
-	}
-	if !parseForm(w, r) {
-		s.errorPage(w, r, http.StatusBadRequest)
 		return
 	}
 	if !j.Can(domain.ActSeal) {

@@ -15,19 +15,42 @@ import (
 	"tnl/internal/store"
 )
 
-// juryReopenRequest records one party's request for a change.
-func (s *Server) juryReopenRequest(w http.ResponseWriter, r *http.Request) {
-	j, ok := s.juryFor(w, r)
+// reopenParty reads a reopening form for one of its two parties: the
+// jury access and the side the reader speaks for. ok is false once the
+// answer (the error page, or the seal page's refusal) is written.
+func (s *Server) reopenParty(w http.ResponseWriter, r *http.Request) (*juryAccess, store.ReopenSide, bool) {
+	j, ok := s.juryFormFor(w, r)
 	if !ok {
-		return
-	}
-	if !parseForm(w, r) {
-		s.errorPage(w, r, http.StatusBadRequest)
-		return
+		return nil, "", false
 	}
 	side := reopenSide(j)
 	if side == "" {
 		s.refuseSeal(w, r, j)
+		return nil, "", false
+	}
+	return j, side, true
+}
+
+// mayActOnPending says whether the reader may act on the pending
+// request's file; when not (or when it cannot be read), the answer is
+// written. No pending request is the store's refusal to give.
+func (s *Server) mayActOnPending(w http.ResponseWriter, r *http.Request, j *juryAccess, a domain.Action) bool {
+	pending, err := s.db.PendingReopening(r.Context(), j.Edition.Year)
+	if err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	if pending != nil && !s.canFile(r, j, pending.ApplicationID, a) {
+		s.errorPage(w, r, http.StatusForbidden)
+		return false
+	}
+	return true
+}
+
+// juryReopenRequest records one party's request for a change.
+func (s *Server) juryReopenRequest(w http.ResponseWriter, r *http.Request) {
+	j, side, ok := s.reopenParty(w, r)
+	if !ok {
 		return
 	}
 	f := reopenForm{Application: field(r, "application"), Level: field(r, "level"),
@@ -67,26 +90,12 @@ func must64(s string) int64 {
 // juryReopenConfirm is the other party's confirmation: the change is
 // applied and the decisions sealed again.
 func (s *Server) juryReopenConfirm(w http.ResponseWriter, r *http.Request) {
-	j, ok := s.juryFor(w, r)
+	j, side, ok := s.reopenParty(w, r)
 	if !ok {
 		return
 	}
-	if !parseForm(w, r) {
-		s.errorPage(w, r, http.StatusBadRequest)
-		return
-	}
-	side := reopenSide(j)
-	if side == "" {
-		s.refuseSeal(w, r, j)
-		return
-	}
-	pending, err := s.db.PendingReopening(r.Context(), j.Edition.Year)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if pending != nil && !s.canFile(r, j, pending.ApplicationID, domain.ActConfirmReopen) {
-		s.errorPage(w, r, http.StatusForbidden) // a recused party cannot confirm a change to that file
+	// A recused party cannot confirm a change to that file.
+	if !s.mayActOnPending(w, r, j, domain.ActConfirmReopen) {
 		return
 	}
 	if _, err := s.db.ConfirmReopening(r.Context(), j.Edition.Year, side, actor(r)); err != nil {
@@ -98,26 +107,11 @@ func (s *Server) juryReopenConfirm(w http.ResponseWriter, r *http.Request) {
 
 // juryReopenCancel withdraws the pending request; either party may.
 func (s *Server) juryReopenCancel(w http.ResponseWriter, r *http.Request) {
-	j, ok := s.juryFor(w, r)
+	j, side, ok := s.reopenParty(w, r)
 	if !ok {
 		return
 	}
-	if !parseForm(w, r) {
-		s.errorPage(w, r, http.StatusBadRequest)
-		return
-	}
-	side := reopenSide(j)
-	if side == "" {
-		s.refuseSeal(w, r, j)
-		return
-	}
-	pending, err := s.db.PendingReopening(r.Context(), j.Edition.Year)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if pending != nil && !s.canFile(r, j, pending.ApplicationID, domain.ActRequestReopen) {
-		s.errorPage(w, r, http.StatusForbidden)
+	if !s.mayActOnPending(w, r, j, domain.ActRequestReopen) {
 		return
 	}
 	if err := s.db.CancelReopening(r.Context(), j.Edition.Year, side, actor(r)); err != nil {

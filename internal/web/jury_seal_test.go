@@ -205,9 +205,7 @@ func TestReopeningPartiesComeFromThePolicy(t *testing.T) {
 		if err := a.db.SaveJuryMember(ctx, domain.JuryMember{Year: 2026, UserID: u.ID, Role: domain.JuryJuror}, domain.CLIActor); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := a.db.AttestConflicts(ctx, 2026, u.ID, domain.CLIActor); err != nil {
-			t.Fatal(err)
-		}
+		f.attest(t, u)
 		says(t, jurorAdmin.get("/jury/2026/scellement"), "Conforme")
 		mustNotContain(t, jurorAdmin.get("/jury/2026/scellement"), "Demander la modification")
 		wantStatus(t, "a juror with an admin account asks", jurorAdmin.post("/jury/2026/scellement/reouverture", change),
